@@ -1,0 +1,42 @@
+# busdrill — the two commands a new user needs are `make run` and `make test`.
+GO       ?= go
+BIN      := bin/busdrill
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -X github.com/busdrill/busdrill/internal/version.Version=$(VERSION)
+# FUZZTIME is how long `make fuzz` spends on each fuzz target.
+FUZZTIME ?= 15s
+# BENCHTIME is passed to -benchtime for `make bench`.
+BENCHTIME ?= 1s
+
+.PHONY: all build run test unit lint bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/busdrill
+
+# run: the main job, on the built-in reference example.
+run: build
+	./scripts/run-example.sh $(BIN)
+
+# test: formatting, vet and the whole test suite (the same as CI).
+test: lint unit
+
+unit:
+	$(GO) test -count=1 ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# bench: every benchmark, on one core, with allocation counts.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
+
+# fuzz: each fuzz target for FUZZTIME (go test fuzzes one target at a time).
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -rf bin results/*/

@@ -1,0 +1,61 @@
+package event
+
+import "time"
+
+// Entry is one PutEvents request entry (PutEventsRequestEntry).
+type Entry struct {
+	// EventBusName is a bus name or ARN; empty means the default bus.
+	EventBusName string
+	Source       string
+	DetailType   string
+	// Detail must be a JSON object; anything else is rejected per entry
+	// with MalformedDetail.
+	Detail    []byte
+	Resources []string
+	// Time is optional; the zero value means "the time of the call".
+	Time time.Time
+	// TraceHeader is carried but not counted in the size and never
+	// delivered in the event body.
+	TraceHeader string
+}
+
+// Result is one per-entry result of PutEvents (PutEventsResultEntry):
+// either EventID is set, or ErrorCode and ErrorMessage are.
+type Result struct {
+	EventID      string
+	ErrorCode    string
+	ErrorMessage string
+}
+
+// Failed reports whether the entry was rejected.
+func (r Result) Failed() bool { return r.ErrorCode != "" }
+
+// MaxEntriesPerRequest is the PutEvents batch limit of a classic bus.
+const MaxEntriesPerRequest = 10
+
+// Per-entry error codes PutEvents answers with (PutEventsResultEntry.ErrorCode).
+const (
+	CodeInternalFailure     = "InternalFailure"
+	CodeThrottling          = "ThrottlingException"
+	CodeAccessDenied        = "AccessDeniedException"
+	CodeInvalidAccountID    = "InvalidAccountIdException"
+	CodeInvalidArgument     = "InvalidArgument"
+	CodeMalformedDetail     = "MalformedDetail"
+	CodeNotAuthorizedSource = "NotAuthorizedForSourceException"
+)
+
+// Retryable reports whether a per-entry error code is one a caller may
+// resend (the API documents InternalFailure and ThrottlingException).
+func Retryable(code string) bool {
+	return code == CodeInternalFailure || code == CodeThrottling
+}
+
+// Messages AWS returns for invalid entries, copied exactly.
+const (
+	MsgSourceRequired     = "Parameter Source is not valid. Reason: Source is a required argument."
+	MsgDetailTypeRequired = "Parameter DetailType is not valid. Reason: DetailType is a required argument."
+	MsgDetailRequired     = "Parameter Detail is not valid. Reason: Detail is a required argument."
+	MsgDetailMalformed    = "Detail is malformed."
+	MsgTooManyEntries     = "1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10"
+	MsgRequestTooLarge    = "Total size of the entries in the request is over the limit."
+)

@@ -1,0 +1,43 @@
+// Package sim is busdrill's deterministic discrete-event engine: a virtual
+// clock and a typed priority queue of future events. The backbone model
+// (package sim/backbone) and the actors around it run on it, so an hour of
+// launch-day traffic runs in seconds and any run, a failing one included,
+// replays exactly from its seed.
+//
+// # Time
+//
+// [Time] is virtual time: integer nanoseconds since the start of a run.
+// Nothing under sim reads the wall clock; time advances only when the
+// engine pops the next event. Durations are ordinary time.Duration values,
+// so `now.Add(5 * time.Second)` reads as it should. [Time.Wall] maps
+// virtual time onto a fixed calendar epoch for the envelope's time field.
+//
+// # The queue
+//
+// [Queue] orders items by (time, insertion sequence): two events scheduled
+// for the same instant pop in the order they were scheduled, which is what
+// makes a run reproducible when many things happen "at once". It is a
+// 4-ary heap over a slice of values, generic in the item type so the model
+// schedules plain structs: no interface boxing and no allocation per event
+// once the slice has grown to the number of events in flight. Memory is
+// therefore proportional to events in flight, never to events processed.
+//
+// # The engine
+//
+// [Engine] is the clock plus the queue. A run is a loop:
+//
+//	for {
+//		at, ev, ok := e.Next()
+//		if !ok || at > horizon { break }
+//		handle(ev) // may call e.At / e.After to schedule more
+//	}
+//
+// # Determinism rules for everything built on this package
+//
+//   - no time.Now, time.Sleep or timers: use [Engine.Now];
+//   - no global math/rand: draw from named streams (package rng);
+//   - no goroutines: the engine is single-threaded by construction;
+//   - never let map iteration order reach behaviour or output: iterate
+//     sorted keys or slices;
+//   - no float accumulation of time: compute instants in integer ns.
+package sim

@@ -1,0 +1,132 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+func TestQueueOrdersByTimeThenSequence(t *testing.T) {
+	tests := []struct {
+		name string
+		push []Time
+		want []int // indexes into push, in pop order
+	}{
+		// An empty queue pops nothing.
+		{"empty", nil, nil},
+		// Earlier times pop first, whatever the push order.
+		{"by time", []Time{30, 10, 20}, []int{1, 2, 0}},
+		// Equal times pop in push order: that is the determinism rule.
+		{"ties in push order", []Time{5, 5, 5, 5, 5, 5, 5}, []int{0, 1, 2, 3, 4, 5, 6}},
+		// Ties are broken by sequence even when interleaved with others.
+		{"mixed ties", []Time{2, 1, 2, 1, 0, 2}, []int{4, 1, 3, 0, 2, 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var q Queue[int]
+			for i, at := range tt.push {
+				q.Push(at, i)
+			}
+			var got []int
+			for {
+				_, v, ok := q.Pop()
+				if !ok {
+					break
+				}
+				got = append(got, v)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("popped %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("popped %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestQueueMatchesStableSort checks the heap against a stable sort on many
+// random interleavings of pushes and pops.
+func TestQueueMatchesStableSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		var q Queue[int]
+		type item struct {
+			at  Time
+			seq int
+		}
+		var model []item
+		seq := 0
+		for op := 0; op < 500; op++ {
+			if r.IntN(3) > 0 || len(model) == 0 {
+				at := Time(r.IntN(50))
+				q.Push(at, seq)
+				model = append(model, item{at, seq})
+				seq++
+				continue
+			}
+			sort.SliceStable(model, func(i, j int) bool {
+				return model[i].at < model[j].at || (model[i].at == model[j].at && model[i].seq < model[j].seq)
+			})
+			at, v, ok := q.Pop()
+			if !ok || at != model[0].at || v != model[0].seq {
+				t.Fatalf("round %d: popped (%v,%v,%v), want (%v,%v)", round, at, v, ok, model[0].at, model[0].seq)
+			}
+			model = model[1:]
+		}
+		if q.Len() != len(model) {
+			t.Fatalf("len %d, want %d", q.Len(), len(model))
+		}
+	}
+}
+
+func TestEngineAdvancesClockAndRefusesThePast(t *testing.T) {
+	var e Engine[string]
+	e.At(10, "b")
+	e.After(5, "a")
+	if at, v, _ := e.Next(); at != 5 || v != "a" || e.Now() != 5 {
+		t.Fatalf("got %v %q now %v", at, v, e.Now())
+	}
+	e.After(1, "c") // at 6
+	if at, v, _ := e.Next(); at != 6 || v != "c" {
+		t.Fatalf("got %v %q", at, v)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("scheduling in the past did not panic")
+		}
+	}()
+	e.At(1, "past")
+}
+
+func TestTimeAddSaturates(t *testing.T) {
+	if got := Never.Add(1); got != Never {
+		t.Fatalf("Never+1 = %v", got)
+	}
+	if got := Time(5).Add(-3); got != 2 {
+		t.Fatalf("5-3 = %v", got)
+	}
+}
+
+// BenchmarkScheduleAndPop is the bare scheduler: one schedule and one pop
+// per iteration with 1,000 events in flight (a busy backbone model). It
+// must not allocate.
+func BenchmarkScheduleAndPop(b *testing.B) {
+	type ev struct {
+		kind uint8
+		a, b int32
+	}
+	var e Engine[ev]
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := 0; i < 1000; i++ {
+		e.After(Time(r.IntN(1_000_000)).Duration(), ev{a: int32(i)})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, v, _ := e.Next()
+		e.After(Time(r.IntN(1_000_000)).Duration(), v)
+	}
+}

@@ -1,0 +1,330 @@
+package loadgen
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/rng"
+)
+
+// Names of the rng streams the factory derives its per-order draws from.
+const (
+	// StreamPayload sizes each order's detail.
+	StreamPayload = "payload"
+	// StreamOrigins picks each order's originating account.
+	StreamOrigins = "origins"
+	// StreamOrders draws each order's business fields (customer, items).
+	StreamOrders = "orders"
+)
+
+// Kind is one of the three events of an order journey.
+type Kind uint8
+
+const (
+	// OrderCreated starts a journey: the order service publishes it.
+	OrderCreated Kind = iota
+	// DeliveryUpdated is the delivery service's answer.
+	DeliveryUpdated
+	// OrderUpdated ends the journey: the order service publishes it on
+	// seeing DeliveryUpdated.
+	OrderUpdated
+)
+
+func (k Kind) String() string {
+	switch k {
+	case OrderCreated:
+		return "order-created"
+	case DeliveryUpdated:
+		return "delivery-updated"
+	case OrderUpdated:
+		return "order-updated"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// EventType is the source and detail-type of one kind of event.
+type EventType struct {
+	Source, DetailType string
+}
+
+// The reference example's event types, the defaults of [FactoryConfig].
+var (
+	DefaultOrderCreated    = EventType{Source: "busdrill.orders", DetailType: "Order.Created"}
+	DefaultDeliveryUpdated = EventType{Source: "busdrill.delivery", DetailType: "Delivery.Updated"}
+	DefaultOrderUpdated    = EventType{Source: "busdrill.orders", DetailType: "Order.Updated"}
+)
+
+// FactoryConfig configures a [Factory]. Zero fields take the defaults
+// noted on them.
+type FactoryConfig struct {
+	// RunID names the run; it is in every event's metadata and in every
+	// idempotency key. Required.
+	RunID string
+	// EventBusName is put on every entry (a name or an ARN; empty means
+	// the producer's default bus).
+	EventBusName string
+	// The event types of the journey; zero values take the Default*
+	// types above.
+	OrderCreated, DeliveryUpdated, OrderUpdated EventType
+	// Payload is the distribution of len(Detail) in bytes, drawn per
+	// order. Nil means no padding: every detail is its fixed part only.
+	Payload rng.Dist
+	// MaxDetailBytes caps the drawn size (0: no cap), for heavy-tailed
+	// distributions.
+	MaxDetailBytes int
+	// Origins are the accounts that originate orders. Required.
+	Origins []Origin
+	// RoundRobin cycles through Origins by global index, ignoring
+	// weights; otherwise each order's origin is a weighted draw.
+	RoundRobin bool
+	// Customers is the number of distinct customer ids (default 10000).
+	Customers uint64
+	// MaxItems is the largest number of line items in an order (default
+	// 3); each order has 1 … MaxItems.
+	MaxItems int
+}
+
+// withDefaults fills zero fields.
+func (c FactoryConfig) withDefaults() FactoryConfig {
+	def := func(t *EventType, d EventType) {
+		if t.Source == "" {
+			t.Source = d.Source
+		}
+		if t.DetailType == "" {
+			t.DetailType = d.DetailType
+		}
+	}
+	def(&c.OrderCreated, DefaultOrderCreated)
+	def(&c.DeliveryUpdated, DefaultDeliveryUpdated)
+	def(&c.OrderUpdated, DefaultOrderUpdated)
+	if c.Customers == 0 {
+		c.Customers = 10000
+	}
+	if c.MaxItems == 0 {
+		c.MaxItems = 3
+	}
+	return c
+}
+
+// Validate returns every problem with the configuration.
+func (c FactoryConfig) Validate() []error {
+	var errs []error
+	if c.RunID == "" {
+		errs = append(errs, errors.New("factory: run id is required"))
+	}
+	if c.MaxDetailBytes < 0 {
+		errs = append(errs, fmt.Errorf("factory: max detail bytes must not be negative, got %d", c.MaxDetailBytes))
+	}
+	if c.MaxItems < 0 {
+		errs = append(errs, fmt.Errorf("factory: max items must not be negative, got %d", c.MaxItems))
+	}
+	return append(errs, validateOrigins(c.Origins, c.RoundRobin)...)
+}
+
+// Order is everything the harness decides about one order, derived from
+// its arrival alone: the same arrival gives the same Order in every shard
+// and every run with the same seed. Build it with [Factory.Order]; a
+// service stand-in that needs a later event of the journey rebuilds it
+// from the journey id ([ParseJourneyID]) and the intended time.
+type Order struct {
+	// Index and At are the arrival's.
+	Index uint64
+	At    time.Duration
+	// Origin is the account that publishes OrderCreated.
+	Origin string
+	// Size is the target len(Detail) in bytes; details never come out
+	// shorter than their fixed part, whatever Size says.
+	Size int
+	// Customer is the customer number, 0 ≤ Customer < Customers.
+	Customer uint64
+	// Items is the number of line items, 1 ≤ Items ≤ MaxItems.
+	Items int
+	// itemKey seeds the items' skus and quantities.
+	itemKey uint64
+}
+
+// Factory builds the events of order journeys. It holds a scratch
+// generator for payload sizes, so it is not safe for concurrent use;
+// factories built from the same config and streams are interchangeable.
+type Factory struct {
+	cfg     FactoryConfig
+	origins origins
+	// escaped JSON string contents (without quotes) of fixed strings
+	runID string
+	types [3]EventType
+	dtEsc [3]string
+
+	payloadKey [2]uint64
+	ordersKey  uint64
+	pcg        *rand.PCG
+	r          *rand.Rand
+}
+
+// NewFactory validates cfg and returns its factory. The per-order draws
+// come from the named streams [StreamPayload], [StreamOrigins] and
+// [StreamOrders] of streams: each stream yields keys, and order i's draws
+// are seeded by (key, i), so they are independent of every other order.
+func NewFactory(cfg FactoryConfig, streams rng.Streams) (*Factory, error) {
+	if errs := cfg.Validate(); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	cfg = cfg.withDefaults()
+	cfg.Origins = append([]Origin(nil), cfg.Origins...)
+	f := &Factory{cfg: cfg}
+	f.runID = escape(cfg.RunID)
+	f.types = [3]EventType{cfg.OrderCreated, cfg.DeliveryUpdated, cfg.OrderUpdated}
+	for i, t := range f.types {
+		f.dtEsc[i] = escape(t.DetailType)
+	}
+	p := streams.Get(StreamPayload)
+	f.payloadKey = [2]uint64{p.Uint64(), p.Uint64()}
+	f.ordersKey = streams.Get(StreamOrders).Uint64()
+	f.origins = newOrigins(cfg.Origins, cfg.RoundRobin, streams.Get(StreamOrigins).Uint64())
+	f.pcg = rand.NewPCG(0, 0)
+	f.r = rand.New(f.pcg)
+	return f, nil
+}
+
+// Config returns the factory's configuration, defaults filled in.
+func (f *Factory) Config() FactoryConfig { return f.cfg }
+
+// Type returns the source and detail-type of kind k.
+func (f *Factory) Type(k Kind) EventType { return f.types[k] }
+
+// Order decides the order of arrival a.
+func (f *Factory) Order(a Arrival) Order {
+	o := Order{Index: a.Index, At: a.At, Origin: f.origins.pick(a.Index)}
+	if f.cfg.Payload != nil {
+		f.pcg.Seed(hashIndex(f.payloadKey[0], a.Index), hashIndex(f.payloadKey[1], a.Index))
+		o.Size = sizeOf(f.cfg.Payload.Sample(f.r), f.cfg.MaxDetailBytes)
+	}
+	h := hashIndex(f.ordersKey, a.Index)
+	o.Customer, _ = bits.Mul64(h, f.cfg.Customers)
+	h = splitmix64(h)
+	items, _ := bits.Mul64(h, uint64(f.cfg.MaxItems))
+	o.Items = int(items) + 1
+	o.itemKey = splitmix64(h)
+	return o
+}
+
+// sizeOf rounds a sampled size to whole bytes, never negative, capped.
+func sizeOf(v float64, max int) int {
+	if !(v > 0) {
+		return 0
+	}
+	if max > 0 && v > float64(max) {
+		return max
+	}
+	if v > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(math.Round(v))
+}
+
+// Entry returns the PutEvents entry of kind k for o, with a freshly
+// allocated Detail (entries are shared once published, so the detail must
+// not be reused).
+func (f *Factory) Entry(o *Order, k Kind) event.Entry {
+	t := f.types[k]
+	return event.Entry{
+		EventBusName: f.cfg.EventBusName,
+		Source:       t.Source,
+		DetailType:   t.DetailType,
+		Detail:       f.AppendDetail(make([]byte, 0, max(o.Size, 384)), o, k),
+	}
+}
+
+// Fixed strings of the detail.
+const padChunk = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" +
+	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+// AppendDetail appends the detail JSON of kind k for o to dst:
+//
+//	{"metadata":{"run_id":…,"journey_id":…,"intended_ns":…,"idempotency_key":…,"origin":…},
+//	 "data":{"order_id":…, …kind's fields…, "padding":"xxx…"}}
+//
+// (on one line, no spaces). The padding makes the appended bytes exactly
+// o.Size long, or as short as the fixed part when that is longer. Every
+// kind of the journey carries the same metadata (run, journey, intended
+// time of the order) and the same size; the idempotency key is
+// run/order/detail-type, unique per event of a journey. k must be one of
+// the three kinds.
+func (f *Factory) AppendDetail(dst []byte, o *Order, k Kind) []byte {
+	start := len(dst)
+	dst = append(dst, `{"metadata":{"run_id":"`...)
+	dst = append(dst, f.runID...)
+	dst = append(dst, `","journey_id":"`...)
+	dst = appendID(dst, JourneyPrefix, o.Index)
+	dst = append(dst, `","intended_ns":`...)
+	dst = strconv.AppendInt(dst, int64(o.At), 10)
+	dst = append(dst, `,"idempotency_key":"`...)
+	dst = append(dst, f.runID...)
+	dst = append(dst, '/')
+	dst = appendID(dst, OrderPrefix, o.Index)
+	dst = append(dst, '/')
+	dst = append(dst, f.dtEsc[k]...)
+	dst = append(dst, `","origin":`...)
+	dst = event.AppendJSONString(dst, o.Origin)
+	dst = append(dst, `},"data":{"order_id":"`...)
+	dst = appendID(dst, OrderPrefix, o.Index)
+	switch k {
+	case OrderCreated:
+		dst = append(dst, `","customer_id":"c-`...)
+		dst = appendPadded(dst, o.Customer, 8)
+		dst = append(dst, `","items":[`...)
+		h := o.itemKey
+		for j := 0; j < o.Items; j++ {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			h = splitmix64(h)
+			sku, _ := bits.Mul64(h, 100000)
+			dst = append(dst, `{"sku":"sku-`...)
+			dst = appendPadded(dst, sku, 5)
+			dst = append(dst, `","qty":`...)
+			dst = strconv.AppendUint(dst, 1+h%5, 10)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, `],"padding":"`...)
+	case DeliveryUpdated:
+		dst = append(dst, `","delivery_id":"`...)
+		dst = appendID(dst, DeliveryPrefix, o.Index)
+		dst = append(dst, `","status":"SCHEDULED","padding":"`...)
+	default:
+		dst = append(dst, `","status":"DELIVERY_SCHEDULED","padding":"`...)
+	}
+	const closing = `"}}`
+	for pad := o.Size - (len(dst) - start) - len(closing); pad > 0; {
+		n := min(pad, len(padChunk))
+		dst = append(dst, padChunk[:n]...)
+		pad -= n
+	}
+	return append(dst, closing...)
+}
+
+// escape returns s as the inside of a JSON string literal.
+func escape(s string) string {
+	q := event.AppendJSONString(nil, s)
+	return string(q[1 : len(q)-1])
+}
+
+// String describes the factory: "factory(run r1, 2 origins, payload constant(2048))".
+func (f *Factory) String() string {
+	payload := "none"
+	if f.cfg.Payload != nil {
+		payload = f.cfg.Payload.String()
+	}
+	mode := "weighted"
+	if f.cfg.RoundRobin {
+		mode = "round-robin"
+	}
+	return fmt.Sprintf("factory(run %s, origins %s %s, payload %s)",
+		f.cfg.RunID, mode, strings.Join(f.origins.names, ","), payload)
+}

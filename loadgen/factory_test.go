@@ -1,0 +1,279 @@
+package loadgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/rng"
+)
+
+func mustFactory(t testing.TB, cfg FactoryConfig, seed uint64) *Factory {
+	t.Helper()
+	f, err := NewFactory(cfg, rng.NewStreams(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func baseConfig() FactoryConfig {
+	return FactoryConfig{
+		RunID:   "r1",
+		Origins: []Origin{{Account: "shop-eu", Weight: 3}, {Account: "shop-us", Weight: 1}},
+		Payload: rng.Uniform{Min: 200, Max: 4000},
+	}
+}
+
+// detail is the JSON shape the factory promises.
+type detail struct {
+	Metadata struct {
+		RunID          string `json:"run_id"`
+		JourneyID      string `json:"journey_id"`
+		IntendedNS     int64  `json:"intended_ns"`
+		IdempotencyKey string `json:"idempotency_key"`
+		Origin         string `json:"origin"`
+	} `json:"metadata"`
+	Data struct {
+		OrderID    string `json:"order_id"`
+		CustomerID string `json:"customer_id"`
+		DeliveryID string `json:"delivery_id"`
+		Status     string `json:"status"`
+		Items      []struct {
+			SKU string `json:"sku"`
+			Qty int    `json:"qty"`
+		} `json:"items"`
+		Padding string `json:"padding"`
+	} `json:"data"`
+}
+
+func TestFactoryDetailIsValidJSONOfExactSize(t *testing.T) {
+	f := mustFactory(t, baseConfig(), 1)
+	var buf []byte
+	for i := uint64(0); i < 3000; i++ {
+		a := Arrival{Index: i * 7919, At: time.Duration(i) * 3 * ms}
+		o := f.Order(a)
+		for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+			buf = f.AppendDetail(buf[:0], &o, k)
+			var d detail
+			dec := json.NewDecoder(bytes.NewReader(buf))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&d); err != nil {
+				t.Fatalf("order %d %v: %v\n%s", a.Index, k, err, buf)
+			}
+			if len(buf) != o.Size && !(len(buf) > o.Size && d.Data.Padding == "") {
+				t.Fatalf("order %d %v: len %d, target %d", a.Index, k, len(buf), o.Size)
+			}
+			m := d.Metadata
+			if m.RunID != "r1" || m.JourneyID != JourneyID(a.Index) || m.IntendedNS != int64(a.At) || m.Origin != o.Origin {
+				t.Fatalf("order %d %v: metadata %+v", a.Index, k, m)
+			}
+			if want := "r1/" + d.Data.OrderID + "/" + f.Type(k).DetailType; m.IdempotencyKey != want {
+				t.Fatalf("idempotency key %q, want %q", m.IdempotencyKey, want)
+			}
+			if k == OrderCreated && (len(d.Data.Items) != o.Items || d.Data.CustomerID == "") {
+				t.Fatalf("order %d: data %+v", a.Index, d.Data)
+			}
+		}
+	}
+}
+
+func TestFactorySizes(t *testing.T) {
+	tests := []struct {
+		payload rng.Dist
+		max     int
+		want    func(n int) bool
+	}{
+		// A constant 2 KB payload gives details of exactly 2048 bytes.
+		{rng.Constant{Value: 2048}, 0, func(n int) bool { return n == 2048 }},
+		// A fractional size rounds to the nearest byte.
+		{rng.Constant{Value: 1000.6}, 0, func(n int) bool { return n == 1001 }},
+		// A size below the fixed part gives the fixed part, unpadded.
+		{rng.Constant{Value: 10}, 0, func(n int) bool { return n > 10 && n < 400 }},
+		// No payload distribution: fixed part only.
+		{nil, 0, func(n int) bool { return n > 100 && n < 400 }},
+		// A heavy tail is capped at MaxDetailBytes.
+		{rng.LogNormal{Median: 1e4, P99: 1e9}, 20000, func(n int) bool { return n <= 20000 }},
+	}
+	for _, tt := range tests {
+		cfg := baseConfig()
+		cfg.Payload, cfg.MaxDetailBytes = tt.payload, tt.max
+		f := mustFactory(t, cfg, 2)
+		for i := uint64(0); i < 500; i++ {
+			o := f.Order(Arrival{Index: i})
+			e := f.Entry(&o, OrderCreated)
+			if !tt.want(len(e.Detail)) || !json.Valid(e.Detail) {
+				t.Fatalf("payload %v: order %d has a %d-byte detail", tt.payload, i, len(e.Detail))
+			}
+		}
+	}
+}
+
+func TestFactoryIsDeterministicAndShardInvariant(t *testing.T) {
+	build := func(seed uint64, indices []uint64) map[uint64]string {
+		f := mustFactory(t, baseConfig(), seed)
+		out := map[uint64]string{}
+		for _, i := range indices {
+			o := f.Order(Arrival{Index: i, At: time.Duration(i) * ms})
+			out[i] = string(f.AppendDetail(nil, &o, OrderCreated)) + "|" + o.Origin
+		}
+		return out
+	}
+	var all, odd []uint64
+	for i := uint64(0); i < 200; i++ {
+		all = append(all, i)
+		if i%2 == 1 {
+			odd = append(odd, i)
+		}
+	}
+	a, b, c := build(5, all), build(5, all), build(6, all)
+	shard := build(5, odd) // a shard builds only its own orders, in its own order
+	differ := 0
+	for _, i := range all {
+		if a[i] != b[i] {
+			t.Fatalf("order %d differs between two runs with the same seed", i)
+		}
+		if i%2 == 1 && shard[i] != a[i] {
+			t.Fatalf("order %d differs when built by shard 1/2", i)
+		}
+		if a[i] != c[i] {
+			differ++
+		}
+	}
+	if differ < 150 {
+		t.Errorf("only %d of 200 orders differ between seeds 5 and 6", differ)
+	}
+}
+
+func TestFactoryOrigins(t *testing.T) {
+	// Weighted 3:1 over 40,000 orders: shop-eu gets 75% ± 5 sd.
+	f := mustFactory(t, baseConfig(), 3)
+	const n = 40000
+	eu := 0
+	for i := uint64(0); i < n; i++ {
+		if f.Order(Arrival{Index: i}).Origin == "shop-eu" {
+			eu++
+		}
+	}
+	if sd := math.Sqrt(n * 0.75 * 0.25); math.Abs(float64(eu)-0.75*n) > 5*sd {
+		t.Errorf("weighted origins: shop-eu sent %d of %d, want 75%%", eu, n)
+	}
+	// A zero weight never originates; round-robin ignores weights.
+	cfg := baseConfig()
+	cfg.Origins = []Origin{{Account: "a", Weight: 1}, {Account: "b"}, {Account: "c", Weight: 1}}
+	f = mustFactory(t, cfg, 3)
+	for i := uint64(0); i < 1000; i++ {
+		if f.Order(Arrival{Index: i}).Origin == "b" {
+			t.Fatalf("order %d from a zero-weight origin", i)
+		}
+	}
+	cfg.RoundRobin = true
+	f = mustFactory(t, cfg, 3)
+	for i, want := range []string{"a", "b", "c", "a", "b"} {
+		if got := f.Order(Arrival{Index: uint64(i)}).Origin; got != want {
+			t.Errorf("round-robin order %d from %q, want %q", i, got, want)
+		}
+	}
+}
+
+func TestFactoryEntry(t *testing.T) {
+	cfg := baseConfig()
+	cfg.EventBusName = "arn:aws:events:eu-west-1:111111111111:event-bus/global"
+	cfg.RunID = `run "quoted"`
+	cfg.DeliveryUpdated = EventType{DetailType: "Shipment.Changed"}
+	f := mustFactory(t, cfg, 4)
+	o := f.Order(Arrival{Index: 42, At: 4200 * ms})
+	tests := []struct {
+		kind             Kind
+		source, dtype    string
+		detailSubstrings []string
+	}{
+		// Order.Created from the order service, with items.
+		{OrderCreated, "busdrill.orders", "Order.Created", []string{`"journey_id":"j-000000000042"`, `"intended_ns":4200000000`, `"order_id":"o-000000000042"`, `"items":[`}},
+		// A configured detail-type keeps the default source; JSON escapes in the run id are kept.
+		{DeliveryUpdated, "busdrill.delivery", "Shipment.Changed", []string{`"delivery_id":"d-000000000042"`, `"idempotency_key":"run \"quoted\"/o-000000000042/Shipment.Changed"`}},
+		// Order.Updated ends the journey.
+		{OrderUpdated, "busdrill.orders", "Order.Updated", []string{`"status":"DELIVERY_SCHEDULED"`}},
+	}
+	for _, tt := range tests {
+		e := f.Entry(&o, tt.kind)
+		if e.Source != tt.source || e.DetailType != tt.dtype || e.EventBusName != cfg.EventBusName {
+			t.Errorf("%v: entry %q %q %q", tt.kind, e.Source, e.DetailType, e.EventBusName)
+		}
+		for _, sub := range tt.detailSubstrings {
+			if !bytes.Contains(e.Detail, []byte(sub)) {
+				t.Errorf("%v: detail lacks %s:\n%s", tt.kind, sub, e.Detail)
+			}
+		}
+		if !json.Valid(e.Detail) || event.EntrySize(&e) != len(e.Source)+len(e.DetailType)+len(e.Detail) {
+			t.Errorf("%v: bad entry %s", tt.kind, e.Detail)
+		}
+	}
+}
+
+func TestFactoryConfigValidate(t *testing.T) {
+	tests := []struct {
+		cfg  FactoryConfig
+		want []string
+	}{
+		// Nothing set: run id and origins are both missing.
+		{FactoryConfig{}, []string{"run id is required", "at least one origin"}},
+		// Bad origins are each reported.
+		{FactoryConfig{RunID: "r", Origins: []Origin{{Weight: 1}, {Account: "x", Weight: -1}}},
+			[]string{"origin 1 has no account", `origin "x" weight`}},
+		// Weights summing to zero cannot be drawn from...
+		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x"}}}, []string{"sum to zero"}},
+		// ...but round-robin does not need them.
+		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x"}}, RoundRobin: true}, nil},
+		// Negative limits are reported.
+		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x", Weight: 1}}, MaxDetailBytes: -1, MaxItems: -1},
+			[]string{"max detail bytes", "max items"}},
+	}
+	for _, tt := range tests {
+		errs := tt.cfg.Validate()
+		if len(errs) != len(tt.want) {
+			t.Errorf("Validate() = %v, want %d errors", errs, len(tt.want))
+			continue
+		}
+		for i, e := range errs {
+			if !strings.Contains(e.Error(), tt.want[i]) {
+				t.Errorf("error %d = %q, want %q", i, e, tt.want[i])
+			}
+		}
+	}
+	f := mustFactory(t, baseConfig(), 1)
+	if got := f.String(); got != "factory(run r1, origins weighted shop-eu,shop-us, payload uniform(200, 4000))" {
+		t.Errorf("String() = %q", got)
+	}
+}
+
+func TestJourneyIDs(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    uint64
+		wantErr bool
+	}{
+		// The canonical form parses back.
+		{"j-000000000042", 42, false},
+		// Indices beyond 12 digits simply grow.
+		{"j-1234567890123", 1234567890123, false},
+		// Too few digits, another prefix, a sign or extra zeros are not journey ids.
+		{"j-42", 0, true},
+		{"o-000000000042", 0, true},
+		{"j-+00000000042", 0, true},
+		{"j-0000000000042", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseJourneyID(tt.in)
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("ParseJourneyID(%q) = %d, %v", tt.in, got, err)
+		}
+		if err == nil && JourneyID(got) != tt.in {
+			t.Errorf("JourneyID(%d) = %q, want %q", got, JourneyID(got), tt.in)
+		}
+	}
+}

@@ -110,3 +110,21 @@ func TestEmpiricalRejectsEmpty(t *testing.T) {
 		t.Fatal("empty histogram accepted")
 	}
 }
+
+func TestNewLogNormalEqualsLiteral(t *testing.T) {
+	a, b := NewLogNormal(5e9, 8e9), LogNormal{Median: 5e9, P99: 8e9}
+	ra, rb := rand.New(rand.NewPCG(1, 2)), rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 1000; i++ {
+		if x, y := a.Sample(ra), b.Sample(rb); x != y {
+			t.Fatalf("sample %d: %g != %g", i, x, y)
+		}
+	}
+}
+
+func BenchmarkLogNormalSample(b *testing.B) {
+	l := NewLogNormal(5e9, 8e9)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < b.N; i++ {
+		_ = l.Sample(r)
+	}
+}

@@ -20,6 +20,20 @@
 // parameter because AWS raised it from 256 KiB in 2026 and the exact new
 // figure is unconfirmed ([DefaultMaxRequestBytes]).
 //
+// # Flattening for matching
+//
+// Event patterns address values by dot-joined paths ("detail.data.total").
+// [PathSet] compiles the paths a set of patterns tests into a trie;
+// [PathSet.FlattenJSON] and [PathSet.FlattenEnvelope] turn an event into
+// the [Field] values at those paths, with the positions of the arrays that
+// enclose each one (so a matcher can insist that two values come from the
+// same array element, see [Flat.Consistent]). FlattenJSON is a single
+// iterative pass over the bytes that validates the whole event but only
+// looks at the subtrees on a path; FlattenEnvelope reads the struct and
+// parses Detail only when a path goes below "detail". A [Flat] is reusable
+// scratch space: flattening into a reused Flat does not allocate. The
+// pattern language itself lives in package pattern.
+//
 // # Error codes
 //
 // The per-entry and per-request error codes and messages are the ones AWS

@@ -1,0 +1,170 @@
+package backbone
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/rng"
+	"github.com/busdrill/busdrill/sim"
+	"github.com/busdrill/busdrill/topology"
+)
+
+type handlerState struct {
+	ref, arn string
+	acct     int
+	spec     HandlerSpec
+	r        *rand.Rand
+	busy     int
+	queue    []ev // accepted invocations waiting for a free slot, FIFO
+	head     int
+	outage   string
+	call     HandlerCall
+}
+
+// HandlerCall is what a handler's OnSuccess receives: the event and a way
+// to publish as the handler's account. It is valid only during the call.
+type HandlerCall struct {
+	m *Model
+	// Handler is the handler reference; Account its account name.
+	Handler string
+	Account string
+	// Consumer is the target reference the invocation came through.
+	Consumer string
+	// Env is the event (immutable; it may be kept).
+	Env *event.Envelope
+	// Duplicate marks an extra at-least-once delivery.
+	Duplicate bool
+	// Attempt is the handler's retry number of this run (0 first).
+	Attempt int
+	acct    int
+}
+
+// Now returns the virtual time of the call.
+func (c *HandlerCall) Now() sim.Time { return c.m.Now() }
+
+// Model returns the model, e.g. to schedule a wake-up.
+func (c *HandlerCall) Model() *Model { return c.m }
+
+// PutEvents publishes entries as the handler's account (see
+// Model.PutEvents).
+func (c *HandlerCall) PutEvents(entries []event.Entry) Response {
+	return c.m.putEvents(nil, c.acct, entries)
+}
+
+// PutEventsTo is PutEvents appending the results to dst[:0].
+func (c *HandlerCall) PutEventsTo(dst []event.Result, entries []event.Entry) Response {
+	return c.m.putEvents(dst, c.acct, entries)
+}
+
+func (m *Model) buildHandlers(s rng.Streams) error {
+	specs := map[string]int{}
+	for i := range m.p.Handlers {
+		ref := m.p.Handlers[i].Handler
+		if _, ok := m.x.Handler(ref); !ok {
+			return fmt.Errorf("backbone: Params.Handlers[%d]: unknown handler %q", i, ref)
+		}
+		if _, dup := specs[ref]; dup {
+			return fmt.Errorf("backbone: Params.Handlers[%d]: duplicate spec for %q", i, ref)
+		}
+		specs[ref] = i
+	}
+	for i := range m.topo.Handlers {
+		h := &m.topo.Handlers[i]
+		ref := h.Ref()
+		spec := DefaultHandlerSpec(ref)
+		if j, ok := specs[ref]; ok {
+			given := m.p.Handlers[j]
+			if given.Concurrency <= 0 {
+				given.Concurrency = spec.Concurrency
+			}
+			if given.Process == nil {
+				given.Process = spec.Process
+			}
+			if given.RetryDelays == nil {
+				given.RetryDelays = spec.RetryDelays
+			}
+			spec = given
+		}
+		a, _ := m.x.Account(h.Account)
+		hs := handlerState{
+			ref: ref, acct: a, spec: spec, r: s.Get("handler/" + ref),
+			arn: topology.FunctionARN(m.region, m.topo.Accounts[a].ID, h.Name),
+		}
+		hs.call = HandlerCall{m: m, Handler: ref, Account: m.topo.Accounts[a].Name, acct: a}
+		m.handlers = append(m.handlers, hs)
+	}
+	return nil
+}
+
+// handlerSubmit queues an accepted invocation for a run.
+func (m *Model) handlerSubmit(e ev) {
+	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
+	if h.busy < h.spec.Concurrency {
+		m.handlerStart(h, e)
+		return
+	}
+	h.queue = append(h.queue, e)
+}
+
+func (m *Model) handlerStart(h *handlerState, e ev) {
+	h.busy++
+	if o := m.at(m.begin(KindHandlerStarted, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
+		o.Attempt, o.Duplicate = int(e.attempt), e.dup
+		m.emit(o)
+	}
+	e.kind = evHandlerDone
+	m.eng.After(sample(h.spec.Process, h.r), e)
+}
+
+// handlerDone ends a run: success delivers (and calls the business
+// logic), failure retries per the handler's own policy or drops.
+func (m *Model) handlerDone(e ev) {
+	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
+	h.busy--
+	failed := h.spec.FailureProbability > 0 && h.r.Float64() < h.spec.FailureProbability
+	if failed {
+		if o := m.at(m.begin(KindHandlerFailed, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
+			o.Cause, o.Attempt, o.Duplicate = CauseHandlerFailed, int(e.attempt), e.dup
+			m.emit(o)
+		}
+		if int(e.attempt) < len(h.spec.RetryDelays) {
+			d := h.spec.RetryDelays[e.attempt]
+			e.attempt++
+			e.kind = evHandlerRetry
+			m.eng.After(d, e)
+		} else if !e.dup {
+			if o := m.at(m.begin(KindDropped, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
+				o.Cause, o.Attempt = CauseHandlerFailed, int(e.attempt)
+				m.emit(o)
+			}
+			m.downstream = append(m.downstream[:0], m.buses[e.bus].rules[e.rule].targets[e.tgt].consumer)
+			m.routeLost(e.rec, int(e.bus), int(e.rule), int(e.tgt), CauseHandlerFailed, "")
+		}
+	} else {
+		if o := m.at(m.begin(KindDelivered, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
+			o.Attempt, o.Duplicate, o.Hopped = int(e.attempt), e.dup, e.hopped
+			m.emit(o)
+		}
+	}
+	if h.head < len(h.queue) {
+		next := h.queue[h.head]
+		h.queue[h.head] = ev{}
+		h.head++
+		if h.head == len(h.queue) {
+			h.queue, h.head = h.queue[:0], 0
+		} else if h.head >= 1024 && 2*h.head >= len(h.queue) {
+			n := copy(h.queue, h.queue[h.head:])
+			clear(h.queue[n:])
+			h.queue, h.head = h.queue[:n], 0
+		}
+		m.handlerStart(h, next)
+	}
+	if !failed && h.spec.OnSuccess != nil {
+		c := &h.call
+		c.Consumer = m.buses[e.bus].rules[e.rule].targets[e.tgt].consumer
+		c.Env, c.Duplicate, c.Attempt = &e.rec.env, e.dup, int(e.attempt)
+		h.spec.OnSuccess(c)
+		c.Env = nil
+	}
+}

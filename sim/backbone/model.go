@@ -1,0 +1,383 @@
+package backbone
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/pattern"
+	"github.com/busdrill/busdrill/rng"
+	"github.com/busdrill/busdrill/sim"
+	"github.com/busdrill/busdrill/topology"
+)
+
+// Model is the in-memory EventBridge backbone: buses, rules, targets,
+// policies, quotas, retries, DLQs, archives and replays, running on a
+// sim.Engine in virtual time. It is single-threaded and deterministic:
+// the same topology, Params and calls give the same observations.
+type Model struct {
+	p      Params
+	topo   *topology.Topology
+	router *topology.Router
+	x      *topology.Index
+	region string
+
+	eng sim.Engine[ev]
+	obs Observer
+	o   Observation
+
+	accounts []accountState
+	buses    []busState
+	queues   []queueState
+	handlers []handlerState
+	archives []archiveState
+	replays  []replayState
+	roles    map[string]int // "account/role" → index in roleDenied
+	denied   []bool
+
+	control []func() // pending control-plane changes, FIFO (constant lag)
+	wakers  []Waker
+
+	rIDs, rAck, rIngest, rForward, rDeliver, rInvoke *rand.Rand
+	rDup, rJitter, rArchive                          *rand.Rand
+
+	scratch    pattern.Scratch
+	hits       []int
+	downstream []string
+	results    []event.Result
+}
+
+// ev is one scheduled engine event. It is a small value (no pointers but
+// rec), so scheduling never allocates.
+type ev struct {
+	rec     *record
+	at0     sim.Time // invoke: when the rule matched (the event's age base); wake: arg
+	kind    evKind
+	hopped  bool
+	dup     bool
+	granted bool // invoke: the invocations quota has admitted it
+	attempt uint16
+	bus     int32 // bus, handler, archive, replay or waker index
+	rule    int32
+	tgt     int32
+}
+
+type evKind uint8
+
+const (
+	evIngest evKind = iota + 1
+	evInvoke
+	evHandlerDone
+	evHandlerRetry
+	evControl
+	evArchive
+	evReplay
+	evWake
+)
+
+// record is one published event: its envelope and who sent it. It is the
+// only per-event allocation of the model; the envelope is shared by every
+// bus, rule and target the event reaches.
+type record struct {
+	env    event.Envelope
+	sender int32 // account index of the publisher
+	replay int32 // replay index, or -1
+	id     [36]byte
+}
+
+type accountState struct {
+	name, id string
+	put, inv bucket
+	metrics  [numAccountMetrics]uint64
+}
+
+type busState struct {
+	ref, name, arn string
+	acct           int
+	policy         []topology.Statement // live
+	rules          []ruleState
+	archives       []int
+	matched        uint64 // MatchedEvents, bus dimension
+	outage         string
+}
+
+type ruleState struct {
+	name, arn string
+	enabled   bool
+	targets   []targetState
+	metrics   [numRuleMetrics]uint64
+}
+
+type targetState struct {
+	kind      topology.TargetKind
+	id        string
+	consumer  string // target reference
+	arn       string
+	dest      int // bus target: destination bus
+	queue     int // queue target
+	handler   int // handler target
+	role      int // bus target: role index, -1 when none
+	crossAcct bool
+	retries   int
+	maxAge    time.Duration
+	dlq       int // queue index or -1
+	outage    string
+	lat       rng.Dist
+	r         *rand.Rand
+}
+
+type queueState struct {
+	ref, arn string
+	acct     int
+	outage   string
+}
+
+// Waker is an actor the model wakes at times it asks for (see WakeAt): the
+// seam through which load generators and fault schedules share the
+// model's clock.
+type Waker interface {
+	Wake(now sim.Time, arg int64)
+}
+
+// New builds a model of t. t must validate (see topology.Validate); obs
+// may be nil.
+func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
+	router, err := topology.NewRouter(t)
+	if err != nil {
+		return nil, err
+	}
+	p.fill()
+	m := &Model{p: p, topo: t, router: router, x: router.X, obs: obs, roles: map[string]int{}}
+	m.region = p.Region
+	if m.region == "" {
+		m.region = t.RegionOrDefault()
+	}
+	if p.PutEventsTPS == 0 {
+		m.p.PutEventsTPS = PutEventsTPSByRegion(m.region)
+	}
+	if p.InvocationsTPS == 0 {
+		m.p.InvocationsTPS = InvocationsTPSByRegion(m.region)
+	}
+	s := rng.NewStreams(p.Seed)
+	m.rIDs, m.rAck, m.rIngest = s.Get("ids"), s.Get("latency/ack"), s.Get("latency/ingest")
+	m.rForward, m.rDeliver, m.rInvoke = s.Get("latency/forward"), s.Get("latency/delivery"), s.Get("latency/invoke")
+	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
+
+	for i := range t.Accounts {
+		a := &t.Accounts[i]
+		m.accounts = append(m.accounts, accountState{
+			name: a.Name, id: a.ID,
+			put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
+			inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
+		})
+	}
+	for i := range t.Queues {
+		q := &t.Queues[i]
+		a, _ := m.x.Account(q.Account)
+		m.queues = append(m.queues, queueState{ref: q.Ref(), arn: topology.QueueARN(m.region, t.Accounts[a].ID, q.Name), acct: a})
+	}
+	if err := m.buildHandlers(s); err != nil {
+		return nil, err
+	}
+	for b := range t.Buses {
+		m.buses = append(m.buses, m.buildBus(b))
+	}
+	if err := m.buildArchives(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Model) buildBus(b int) busState {
+	t := m.topo
+	bus := &t.Buses[b]
+	a, _ := m.x.Account(bus.Account)
+	bs := busState{
+		ref: bus.Ref(), name: bus.Name, acct: a,
+		arn:    topology.BusARN(m.region, t.Accounts[a].ID, bus.Name),
+		policy: append([]topology.Statement(nil), bus.Policy...),
+	}
+	for i := range bus.Rules {
+		r := &bus.Rules[i]
+		rs := ruleState{name: r.Name, enabled: r.IsEnabled(), arn: topology.RuleARN(m.region, t.Accounts[a].ID, bus.Name, r.Name)}
+		for k := range r.Targets {
+			tg := &r.Targets[k]
+			ts := targetState{
+				kind: tg.Kind, id: tg.ID, consumer: m.router.TargetRef(b, i, k),
+				dest: -1, queue: -1, handler: -1, role: -1, dlq: -1,
+				retries: tg.Retry.Attempts(), maxAge: tg.Retry.MaxAge(),
+			}
+			switch tg.Kind {
+			case topology.KindBus:
+				ts.dest = m.router.Dest(b, i, k)
+				d := &t.Buses[ts.dest]
+				da, _ := m.x.Account(d.Account)
+				ts.arn = topology.BusARN(m.region, t.Accounts[da].ID, d.Name)
+				ts.crossAcct = da != a
+				if tg.Role != "" {
+					ts.role = m.roleIndex(bus.Account + "/" + tg.Role)
+				}
+				ts.lat, ts.r = m.p.Latency.Forward, m.rForward
+			case topology.KindQueue:
+				ts.queue, _ = m.x.Queue(tg.Queue)
+				ts.arn = m.queues[ts.queue].arn
+				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+			case topology.KindLog:
+				ts.arn = topology.LogARN(m.region, t.Accounts[a].ID, tg.Log)
+				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+			case topology.KindHandler:
+				ts.handler, _ = m.x.Handler(tg.Handler)
+				ts.arn = m.handlers[ts.handler].arn
+				ts.lat, ts.r = m.p.Latency.Invoke, m.rInvoke
+			}
+			if tg.DLQ != "" {
+				ts.dlq, _ = m.x.Queue(tg.DLQ)
+			}
+			rs.targets = append(rs.targets, ts)
+		}
+		bs.rules = append(bs.rules, rs)
+	}
+	return bs
+}
+
+func (m *Model) roleIndex(key string) int {
+	if i, ok := m.roles[key]; ok {
+		return i
+	}
+	m.roles[key] = len(m.denied)
+	m.denied = append(m.denied, false)
+	return len(m.denied) - 1
+}
+
+// Now returns the current virtual time.
+func (m *Model) Now() sim.Time { return m.eng.Now() }
+
+// Pending returns the number of scheduled engine events: the work in
+// flight.
+func (m *Model) Pending() int { return m.eng.Pending() }
+
+// Processed returns the number of engine events processed so far.
+func (m *Model) Processed() uint64 { return m.eng.Processed() }
+
+// Topology returns the topology the model was built from.
+func (m *Model) Topology() *topology.Topology { return m.topo }
+
+// Router returns the nominal router (expected routes) of the topology,
+// sharing the model's compiled patterns.
+func (m *Model) Router() *topology.Router { return m.router }
+
+// Region returns the Region the model runs in.
+func (m *Model) Region() string { return m.region }
+
+// AddWaker registers an actor and returns its id for WakeAt.
+func (m *Model) AddWaker(w Waker) int {
+	m.wakers = append(m.wakers, w)
+	return len(m.wakers) - 1
+}
+
+// WakeAt schedules w.Wake(t, arg) for the waker with that id.
+func (m *Model) WakeAt(t sim.Time, id int, arg int64) {
+	m.eng.At(t, ev{kind: evWake, bus: int32(id), at0: sim.Time(arg)})
+}
+
+// Step processes the next engine event; false when there is none.
+func (m *Model) Step() bool {
+	_, e, ok := m.eng.Next()
+	if !ok {
+		return false
+	}
+	m.dispatch(e)
+	return true
+}
+
+// RunUntil processes every event scheduled at or before t, then moves the
+// clock to t.
+func (m *Model) RunUntil(t sim.Time) {
+	for m.eng.PeekTime() <= t && m.Step() {
+	}
+	m.eng.AdvanceTo(t)
+}
+
+// RunUntilIdle processes events until none is left or maxEvents have been
+// processed (0 means no limit); it reports whether the model went idle.
+func (m *Model) RunUntilIdle(maxEvents uint64) bool {
+	for n := uint64(0); maxEvents == 0 || n < maxEvents; n++ {
+		if !m.Step() {
+			return true
+		}
+	}
+	return m.eng.Pending() == 0
+}
+
+func (m *Model) dispatch(e ev) {
+	switch e.kind {
+	case evIngest:
+		m.ingest(e.rec, int(e.bus), e.hopped, e.dup)
+	case evInvoke:
+		m.invoke(e)
+	case evHandlerDone:
+		m.handlerDone(e)
+	case evHandlerRetry:
+		m.handlerSubmit(e)
+	case evControl:
+		f := m.control[0]
+		m.control[0] = nil
+		m.control = m.control[1:]
+		f()
+	case evArchive:
+		m.archiveAppend(int(e.bus), e.rec)
+	case evReplay:
+		m.replayStep(int(e.bus))
+	case evWake:
+		m.wakers[e.bus].Wake(m.eng.Now(), int64(e.at0))
+	default:
+		panic(fmt.Sprintf("backbone: unknown event kind %d", e.kind))
+	}
+}
+
+// sample draws a latency from d with stream r.
+func sample(d rng.Dist, r *rand.Rand) time.Duration { return rng.Duration(d, r) }
+
+// begin prepares the shared observation for an event; it returns nil when
+// nobody observes.
+func (m *Model) begin(k Kind, rec *record) *Observation {
+	if m.obs == nil {
+		return nil
+	}
+	m.o = Observation{Kind: k, Time: m.eng.Now()}
+	if rec != nil {
+		m.o.Env = &rec.env
+		m.o.EventID = rec.env.ID
+		m.o.Sender = m.accounts[rec.sender].name
+		m.o.Replay = rec.env.ReplayName
+	}
+	return &m.o
+}
+
+func (m *Model) emit(o *Observation) {
+	if o != nil {
+		m.obs.Observe(o)
+	}
+}
+
+// at fills the location fields of o for target k of rule i of bus b (k or
+// i may be -1).
+func (m *Model) at(o *Observation, b, i, k int) *Observation {
+	if o == nil {
+		return nil
+	}
+	bs := &m.buses[b]
+	o.Bus, o.Account = bs.ref, m.accounts[bs.acct].name
+	if i >= 0 {
+		o.Rule = bs.rules[i].name
+		if k >= 0 {
+			t := &bs.rules[i].targets[k]
+			o.Target = t.id
+			if t.kind != topology.KindBus {
+				o.Consumer = t.consumer
+			}
+		}
+	}
+	return o
+}

@@ -1,0 +1,269 @@
+package backbone
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/sim"
+)
+
+// Kind is the kind of an Observation.
+type Kind uint8
+
+// Observation kinds. The loss ledger needs only three terminal kinds per
+// (event, consumer): Delivered, RouteLost (with DLQ telling "in a DLQ"
+// from "dropped"), or nothing yet (in flight). The others explain why.
+const (
+	_ Kind = iota
+	// KindPublishAccepted: a PutEvents entry got an EventId (Entry, Env;
+	// Bus is the bus reference, or the unresolvable name as given: pass it
+	// to topology.Router.ExpectedRoutes with Sender for the expected routes).
+	KindPublishAccepted
+	// KindPublishRejected: a PutEvents entry failed (Entry, Cause =
+	// ErrorCode or request-level exception, Message). Request-level
+	// failures (throttling, too many entries, too large) produce one per
+	// entry.
+	KindPublishRejected
+	// KindIngested: an event arrived at a bus (Bus; Hopped when through a
+	// bus-to-bus forward).
+	KindIngested
+	// KindArchived: an event entered an archive (Message = archive name).
+	KindArchived
+	// KindRuleMatched: an enabled rule matched an event.
+	KindRuleMatched
+	// KindRuleDisabled: a rule whose pattern matches was disabled at that
+	// instant: the event is dropped for that rule, nothing is queued. One
+	// RouteLost per nominal downstream consumer follows.
+	KindRuleDisabled
+	// KindThrottled: an invocation was delayed by the invocations quota
+	// (Delay); it is not lost.
+	KindThrottled
+	// KindForwarded: a bus target put the event on its destination bus
+	// (Message = destination bus reference).
+	KindForwarded
+	// KindDelivered: the event reached a consumer: a queue or log target on
+	// arrival, a handler target when its run completed successfully.
+	// Duplicate marks an extra at-least-once delivery.
+	KindDelivered
+	// KindHandlerAccepted, KindHandlerStarted, KindHandlerFailed: the
+	// handler accepted an invocation, started a run (Attempt = handler
+	// retry number), or a run failed (Cause "handler-failed").
+	KindHandlerAccepted
+	KindHandlerStarted
+	KindHandlerFailed
+	// KindRetryScheduled: an invocation failed with a retryable error
+	// (Cause) and will be retried after Delay (Attempt = retries so far).
+	KindRetryScheduled
+	// KindDeadLettered: a DLQ message was written (Queue = the DLQ; Cause =
+	// ERROR_CODE, Message = ERROR_MESSAGE, Exhausted =
+	// EXHAUSTED_RETRY_CONDITION, Attempt = RETRY_ATTEMPTS, RuleARN,
+	// TargetARN).
+	KindDeadLettered
+	// KindDropped: the model dropped an event at some point (Cause:
+	// "unknown-bus", "rule-disabled", "handler-failed", or the ERROR_CODE of
+	// a final invocation failure without DLQ).
+	KindDropped
+	// KindRouteLost: ledger attribution: the event will never reach
+	// Consumer, which it reaches in the nominal topology; DLQ says whether
+	// it is in a dead-letter queue (Queue) or dropped (Cause).
+	KindRouteLost
+	// KindControlApplied: a control-plane change took effect (Message).
+	KindControlApplied
+	// KindReplayState: a replay changed state (Replay, Message = state).
+	KindReplayState
+	// KindReplayed: an archived event was re-sent by a replay (Replay).
+	KindReplayed
+	numKinds
+)
+
+var kindNames = [numKinds]string{
+	KindPublishAccepted: "publish-accepted",
+	KindPublishRejected: "publish-rejected",
+	KindIngested:        "ingested",
+	KindArchived:        "archived",
+	KindRuleMatched:     "rule-matched",
+	KindRuleDisabled:    "rule-disabled",
+	KindThrottled:       "throttled",
+	KindForwarded:       "forwarded",
+	KindDelivered:       "delivered",
+	KindHandlerAccepted: "handler-accepted",
+	KindHandlerStarted:  "handler-started",
+	KindHandlerFailed:   "handler-failed",
+	KindRetryScheduled:  "retry-scheduled",
+	KindDeadLettered:    "dead-lettered",
+	KindDropped:         "dropped",
+	KindRouteLost:       "route-lost",
+	KindControlApplied:  "control-applied",
+	KindReplayState:     "replay-state",
+	KindReplayed:        "replayed",
+}
+
+func (k Kind) String() string {
+	if k < numKinds && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Observation is one state change of the model. The model reuses one
+// Observation for every call: an Observer must copy what it keeps (the
+// strings and the Env pointer may be kept: they are immutable).
+type Observation struct {
+	Kind Kind
+	Time sim.Time
+	// Sender is the name of the account that published the event: with
+	// Consumer, the route the ledger counts.
+	Sender string
+	// Account is the acting account: the publisher for publish kinds, the
+	// owner of Bus otherwise.
+	Account string
+	// Bus, Rule and Target locate the observation ("account/bus", rule
+	// name, target id).
+	Bus    string
+	Rule   string
+	Target string
+	// Consumer is the consumer reference ("account/bus/rule/target").
+	Consumer string
+	// Queue is the delivery queue, or the DLQ of KindDeadLettered and
+	// KindRouteLost.
+	Queue string
+	// EventID and Env are the event (Env is nil for rejected entries).
+	EventID string
+	Env     *event.Envelope
+	// Entry is the index of the entry in its PutEvents request.
+	Entry int
+	// Cause is an error code or drop cause; Message explains it.
+	Cause   string
+	Message string
+	// Attempt is the retry count (RETRY_ATTEMPTS) or handler attempt.
+	Attempt int
+	// Exhausted is EXHAUSTED_RETRY_CONDITION: "MaximumRetryAttempts",
+	// "MaximumEventAgeInSeconds" or "" for a no-retry error.
+	Exhausted string
+	// RuleARN and TargetARN are DLQ attributes.
+	RuleARN   string
+	TargetARN string
+	// Delay is a throttling or retry delay.
+	Delay time.Duration
+	// Duplicate marks an extra at-least-once delivery; Hopped an event
+	// that came through a bus-to-bus forward; DLQ a RouteLost into a DLQ.
+	Duplicate bool
+	Hopped    bool
+	DLQ       bool
+	// Replay is the replay name of a replayed event.
+	Replay string
+}
+
+// Observer receives the model's observations, in order.
+type Observer interface {
+	Observe(o *Observation)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(o *Observation)
+
+// Observe calls f(o).
+func (f ObserverFunc) Observe(o *Observation) { f(o) }
+
+// AppendJSON appends o as one JSON object with a fixed field order,
+// omitting empty fields: {"t":ns,"kind":...,...}.
+func (o *Observation) AppendJSON(dst []byte) []byte {
+	dst = append(dst, `{"t":`...)
+	dst = strconv.AppendInt(dst, int64(o.Time), 10)
+	dst = append(dst, `,"kind":"`...)
+	dst = append(dst, o.Kind.String()...)
+	dst = append(dst, '"')
+	str := func(k, v string) {
+		if v != "" {
+			dst = append(dst, ',', '"')
+			dst = append(dst, k...)
+			dst = append(dst, '"', ':')
+			dst = event.AppendJSONString(dst, v)
+		}
+	}
+	str("sender", o.Sender)
+	str("account", o.Account)
+	str("bus", o.Bus)
+	str("rule", o.Rule)
+	str("target", o.Target)
+	str("consumer", o.Consumer)
+	str("queue", o.Queue)
+	str("id", o.EventID)
+	if o.Kind == KindPublishAccepted || o.Kind == KindPublishRejected {
+		dst = append(dst, `,"entry":`...)
+		dst = strconv.AppendInt(dst, int64(o.Entry), 10)
+	}
+	if o.Env != nil && (o.Kind == KindPublishAccepted || o.Kind == KindReplayed) {
+		str("detail-type", o.Env.DetailType)
+	}
+	str("cause", o.Cause)
+	str("message", o.Message)
+	if o.Attempt != 0 || o.Kind == KindDeadLettered {
+		dst = append(dst, `,"attempt":`...)
+		dst = strconv.AppendInt(dst, int64(o.Attempt), 10)
+	}
+	str("exhausted", o.Exhausted)
+	str("rule_arn", o.RuleARN)
+	str("target_arn", o.TargetARN)
+	if o.Delay != 0 {
+		dst = append(dst, `,"delay_ns":`...)
+		dst = strconv.AppendInt(dst, int64(o.Delay), 10)
+	}
+	if o.Duplicate {
+		dst = append(dst, `,"duplicate":true`...)
+	}
+	if o.Hopped {
+		dst = append(dst, `,"hopped":true`...)
+	}
+	if o.DLQ {
+		dst = append(dst, `,"dlq":true`...)
+	}
+	str("replay", o.Replay)
+	return append(dst, '}')
+}
+
+// TraceWriter is an Observer writing one JSON line per observation (what
+// `--trace` writes). Call Flush at the end; Err reports the first write
+// error.
+type TraceWriter struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+	// Filter, when set, selects the observations written.
+	Filter func(o *Observation) bool
+}
+
+// NewTraceWriter returns a TraceWriter on w.
+func NewTraceWriter(w io.Writer) *TraceWriter {
+	return &TraceWriter{w: bufio.NewWriterSize(w, 64<<10)}
+}
+
+// Observe writes o as a JSON line.
+func (t *TraceWriter) Observe(o *Observation) {
+	if t.err != nil || (t.Filter != nil && !t.Filter(o)) {
+		return
+	}
+	t.buf = append(o.AppendJSON(t.buf[:0]), '\n')
+	_, t.err = t.w.Write(t.buf)
+}
+
+// Flush flushes buffered lines and returns the first error.
+func (t *TraceWriter) Flush() error {
+	if t.err != nil {
+		return t.err
+	}
+	t.err = t.w.Flush()
+	return t.err
+}
+
+// Multi returns an Observer calling each of obs in order.
+func Multi(obs ...Observer) Observer {
+	return ObserverFunc(func(o *Observation) {
+		for _, x := range obs {
+			x.Observe(o)
+		}
+	})
+}

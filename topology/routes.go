@@ -1,0 +1,186 @@
+package topology
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/pattern"
+)
+
+// CodeThirdAccountHop is the DLQ ERROR_CODE of a forward refused by the
+// one-hop rule (eventbridge-model.md §5, §6).
+const CodeThirdAccountHop = "THIRD_ACCOUNT_HOP_DETECTED"
+
+// ForwardRefusal applies the one-hop rule to a bus-to-bus forward: an event
+// that arrived at its current bus through a bus-to-bus forward (hopped) is
+// never forwarded to another bus. It returns CodeThirdAccountHop when the
+// forward is refused and "" when it may go ahead.
+//
+// AWS documents two sentences: "events that a bus received from another
+// account are not forwarded to a third account" and "events received from
+// another bus are not routed to a third bus". The model applies the
+// stricter second one to every forward, which implies the first and rules
+// out forwarding loops; the code for a refused same-account second hop is
+// UNCONFIRMED and the model uses THIRD_ACCOUNT_HOP_DETECTED for both. An
+// event put directly with PutEvents on another account's bus has made no
+// bus-to-bus hop, so the reference backbone (service → global → local) is
+// one hop.
+func ForwardRefusal(hopped bool) string {
+	if hopped {
+		return CodeThirdAccountHop
+	}
+	return ""
+}
+
+// Router is the nominal routing of a topology: every rule in its
+// configured state, every policy as configured, no faults. It holds the
+// compiled pattern matcher of every bus, which the model shares, so the
+// model and the expected routes match events identically.
+//
+// A Router is not safe for concurrent use (it reuses matching scratch).
+type Router struct {
+	X      *Index
+	Region string
+	// matchers[b] matches the rules of bus b, in rule order, disabled
+	// rules included (callers check the state).
+	matchers []*pattern.Matcher
+	// consumers[b][r][t] is the target reference of each target.
+	consumers [][][]string
+	// dest[b][r][t] is the destination bus index of a bus target, else -1.
+	dest [][][]int
+
+	scratch pattern.Scratch
+	hits    [2][]int
+}
+
+// NewRouter compiles t. It fails with a Problems error when t does not
+// validate.
+func NewRouter(t *Topology) (*Router, error) {
+	if ps := t.Validate(); len(ps) > 0 {
+		return nil, Problems(ps)
+	}
+	r := &Router{X: NewIndex(t), Region: t.RegionOrDefault()}
+	r.matchers = make([]*pattern.Matcher, len(t.Buses))
+	r.consumers = make([][][]string, len(t.Buses))
+	r.dest = make([][][]int, len(t.Buses))
+	for b := range t.Buses {
+		bus := &t.Buses[b]
+		ps := make([]*pattern.Pattern, len(bus.Rules))
+		r.consumers[b] = make([][]string, len(bus.Rules))
+		r.dest[b] = make([][]int, len(bus.Rules))
+		for i := range bus.Rules {
+			rule := &bus.Rules[i]
+			p, err := pattern.Compile([]byte(rule.Pattern))
+			if err != nil { // Validate compiled it already
+				return nil, fmt.Errorf("topology: %s: %w", RuleRef(bus, rule), err)
+			}
+			ps[i] = p
+			r.consumers[b][i] = make([]string, len(rule.Targets))
+			r.dest[b][i] = make([]int, len(rule.Targets))
+			for k := range rule.Targets {
+				tg := &rule.Targets[k]
+				r.consumers[b][i][k] = TargetRef(bus, rule, tg)
+				r.dest[b][i][k] = -1
+				if tg.Kind == KindBus {
+					d, _ := r.X.Bus(tg.Bus)
+					r.dest[b][i][k] = d
+				}
+			}
+		}
+		r.matchers[b] = pattern.NewMatcher(ps)
+	}
+	return r, nil
+}
+
+// Topology returns the topology the router was built from.
+func (r *Router) Topology() *Topology { return r.X.T }
+
+// Matcher returns the matcher of bus b's rules (index = rule index).
+func (r *Router) Matcher(b int) *pattern.Matcher { return r.matchers[b] }
+
+// TargetRef returns the precomputed reference of target t of rule i of bus b.
+func (r *Router) TargetRef(b, i, t int) string { return r.consumers[b][i][t] }
+
+// Dest returns the destination bus index of a bus target, or -1.
+func (r *Router) Dest(b, i, t int) int { return r.dest[b][i][t] }
+
+// ExpectedRoutes returns the consumers that an event published by account
+// sender (a Name or ID) with PutEvents to bus (an EventBusName as PutEvents
+// takes it: name, "account/bus" or ARN) reaches in the nominal topology,
+// sorted. A consumer reached along two paths appears twice: EventBridge
+// delivers to it twice. env must be the envelope as the model builds it
+// (account = the sender's id).
+//
+// The walk is the model's routing without faults: the sender must be
+// allowed by the bus policy (else AccessDenied: no routes); an unknown bus
+// has no routes; at each bus every ENABLED rule whose pattern matches
+// invokes each of its targets; queue, log and handler targets are
+// consumers; a bus target forwards when the destination's policy allows
+// the forwarding bus's account and the one-hop rule ([ForwardRefusal])
+// allows it.
+func (r *Router) ExpectedRoutes(sender, bus string, env *event.Envelope) []string {
+	s, ok := r.X.Account(sender)
+	if !ok {
+		return nil
+	}
+	owner, b := r.X.ResolveBus(s, bus)
+	if b < 0 {
+		return nil
+	}
+	t := r.X.T
+	if !PolicyAllows(t.Buses[b].Policy, &t.Accounts[owner], &t.Accounts[s]) {
+		return nil
+	}
+	out := r.AppendFromBus(nil, b, env, false)
+	sort.Strings(out)
+	return out
+}
+
+// AppendFromBus appends the consumers an event arriving at bus b reaches
+// nominally; hopped says whether it arrived through a bus-to-bus forward.
+func (r *Router) AppendFromBus(dst []string, b int, env *event.Envelope, hopped bool) []string {
+	depth := 0
+	if hopped {
+		depth = 1
+	}
+	r.hits[depth] = r.matchers[b].Match(env, &r.scratch, r.hits[depth][:0])
+	for _, i := range r.hits[depth] {
+		dst = r.AppendFromRule(dst, b, i, env, hopped)
+	}
+	return dst
+}
+
+// AppendFromRule appends the consumers reached through rule i of bus b for
+// an event the rule matches (the caller has matched it). A rule configured
+// DISABLED reaches nothing.
+func (r *Router) AppendFromRule(dst []string, b, i int, env *event.Envelope, hopped bool) []string {
+	rule := &r.X.T.Buses[b].Rules[i]
+	if !rule.IsEnabled() {
+		return dst
+	}
+	for k := range rule.Targets {
+		dst = r.AppendFromTarget(dst, b, i, k, env, hopped)
+	}
+	return dst
+}
+
+// AppendFromTarget appends the consumers reached through target k of rule i
+// of bus b.
+func (r *Router) AppendFromTarget(dst []string, b, i, k int, env *event.Envelope, hopped bool) []string {
+	t := r.X.T
+	tg := &t.Buses[b].Rules[i].Targets[k]
+	if tg.Kind != KindBus {
+		return append(dst, r.consumers[b][i][k])
+	}
+	d := r.dest[b][i][k]
+	if d < 0 || ForwardRefusal(hopped) != "" {
+		return dst
+	}
+	src, _ := r.X.Account(t.Buses[b].Account)
+	own, _ := r.X.Account(t.Buses[d].Account)
+	if !PolicyAllows(t.Buses[d].Policy, &t.Accounts[own], &t.Accounts[src]) {
+		return dst
+	}
+	return r.AppendFromBus(dst, d, env, true)
+}

@@ -1,0 +1,55 @@
+package scenarios
+
+import (
+	"github.com/busdrill/busdrill/internal/yamlstrict"
+	"github.com/busdrill/busdrill/units"
+)
+
+// ModelSpec overrides parameters of the in-memory EventBridge model. Every
+// key is optional; the defaults, and the source (or UNCONFIRMED note) of
+// each, are documented in package sim/backbone.
+type ModelSpec struct {
+	PutEventsTPS     float64 `yaml:"putevents_tps" doc:"PutEvents requests/s quota per account (default: the Region's quota)."`
+	PutEventsBurst   int     `yaml:"putevents_burst" doc:"Token-bucket depth of that quota (default: one second's worth)."`
+	InvocationsTPS   float64 `yaml:"invocations_tps" doc:"Invocations/s quota per account; excess is delayed, never dropped."`
+	InvocationsBurst int     `yaml:"invocations_burst"`
+
+	MaxRequestBytes      *units.ByteSize   `yaml:"max_request_bytes" doc:"PutEvents request size limit (default 1MiB; 256KiB is the pre-2026 limit)."`
+	ControlPlaneLag      *units.Duration   `yaml:"control_plane_lag" doc:"How long a control-plane change takes to apply (default 5s)."`
+	DuplicateProbability units.Probability `yaml:"duplicate_probability" doc:"Chance of a second delivery of the same event (default 0)."`
+	Latency              LatencySpec       `yaml:"latency" doc:"Per-hop latency distributions."`
+	Backoff              *BackoffSpec      `yaml:"backoff" doc:"EventBridge's retry schedule for failed invocations."`
+	CrossAccountDenied   string            `yaml:"cross_account_denied_code" enum:"NO_PERMISSIONS,CROSS_ACCOUNT_INGESTION_FAILED" doc:"DLQ ERROR_CODE of a forward refused by the destination policy."`
+	ArchiveLag           units.Dist        `yaml:"archive_lag" doc:"Delay before an event appears in an archive."`
+	ReplayNewIDs         bool              `yaml:"replay_new_ids" doc:"Give replayed events new ids (default: keep the archived id)."`
+
+	Origin yamlstrict.Origin `yaml:"-"`
+}
+
+// LatencySpec are the per-hop latency distributions of the model.
+type LatencySpec struct {
+	Ack     units.Dist `yaml:"ack" doc:"PutEvents call to response."`
+	Ingest  units.Dist `yaml:"ingest" doc:"PutEvents call to rule evaluation at the bus."`
+	Forward units.Dist `yaml:"forward" doc:"Rule match to ingestion at a destination bus."`
+	Deliver units.Dist `yaml:"deliver" doc:"Rule match to a queue or log target."`
+	Invoke  units.Dist `yaml:"invoke" doc:"Rule match to a handler accepting the invocation."`
+}
+
+// BackoffSpec is an exponential retry schedule with jitter.
+type BackoffSpec struct {
+	Base   units.Duration `yaml:"base" required:"true"`
+	Cap    units.Duration `yaml:"cap" required:"true"`
+	Jitter float64        `yaml:"jitter" doc:"0..1: the fraction of each delay that is randomised downward."`
+}
+
+// FaultSpec is one fault of the scenario's fault schedule. The slot is
+// part of the format now; the fault kinds arrive with the chaos engine,
+// and until then any fault is reported as not yet supported rather than
+// silently ignored.
+type FaultSpec struct {
+	Name string         `yaml:"name"`
+	Kind string         `yaml:"kind" required:"true"`
+	Rest map[string]any `yaml:",inline"`
+
+	Origin yamlstrict.Origin `yaml:"-"`
+}

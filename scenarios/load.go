@@ -1,0 +1,196 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/busdrill/busdrill/internal/yamlstrict"
+	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/rng"
+	"github.com/busdrill/busdrill/sim/backbone"
+	"github.com/busdrill/busdrill/topology"
+)
+
+// Scenario is a loaded, validated scenario: everything a run needs.
+type Scenario struct {
+	// File is where it was loaded from ("builtin:reference" for the
+	// embedded library).
+	File        string
+	Name        string
+	Description string
+	Seed        uint64
+
+	Topology *topology.Topology
+	Services []Service
+	Traffic  Traffic
+	Drain    time.Duration
+	// Params are the model's parameters, with the scenario's overrides
+	// and one HandlerSpec per service (without business logic: the
+	// runtime attaches it).
+	Params backbone.Params
+	Expect []Expectation
+	Source []byte
+}
+
+// Service is a resolved service stand-in.
+type Service struct {
+	Name    string
+	Account string
+	// Handler is the handler reference, "account/name".
+	Handler string
+	// Bus is the consumed bus, "account/bus".
+	Bus string
+	On  string
+	// Emit is the detail-type published after processing, or "".
+	Emit string
+	// EmitTo is the bus it publishes to, "account/bus".
+	EmitTo      string
+	Idempotency Idempotency
+}
+
+// Idempotency is a service's deduplication strategy.
+type Idempotency struct {
+	Strategy string
+	Window   time.Duration
+}
+
+// Traffic is the compiled order traffic.
+type Traffic struct {
+	Arrivals loadgen.Arrivals
+	Payload  rng.Dist
+	Origins  []loadgen.Origin
+	// Bus is where orders are published, "account/bus".
+	Bus string
+}
+
+// Expectation is a parsed expectation with its place in the file.
+type Expectation struct {
+	Name string
+	Cond report.Condition
+	Pos  yamlstrict.Pos
+}
+
+// Defaults of optional keys.
+const (
+	DefaultSeed        = 1
+	DefaultDrain       = 2 * time.Minute
+	DefaultConcurrency = 1000
+	DefaultPayload     = 1000 // bytes
+	DefaultIdemWindow  = 24 * time.Hour
+)
+
+// JourneyTypes are the detail-types of an order journey, in order.
+var JourneyTypes = []string{"Order.Created", "Delivery.Updated", "Order.Updated"}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// LoadFile reads and loads a scenario file.
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	return Load(path, data)
+}
+
+// Load decodes and validates a scenario. Every problem is reported, each
+// at its file, line and column with its field path, as a
+// yamlstrict.Errors.
+func Load(filename string, data []byte) (*Scenario, error) {
+	var f File
+	var errs yamlstrict.Errors
+	if err := yamlstrict.Decode(filename, data, &f); err != nil {
+		// Keep going: the semantic checks below run on what did decode,
+		// so one report lists every problem, not just the syntax ones.
+		// A file that does not parse at all has nothing more to check.
+		var es yamlstrict.Errors
+		if !errors.As(err, &es) || f.Origin.Pos.IsZero() {
+			return nil, err
+		}
+		errs = append(errs, es...)
+	}
+	s := &Scenario{File: filename, Name: f.Name, Description: strings.TrimSpace(f.Description), Seed: f.Seed, Source: data}
+	if !f.Origin.Has("seed") {
+		s.Seed = DefaultSeed
+	}
+	if !nameRE.MatchString(f.Name) {
+		errs.Add(f.Origin.At("name"), "name", fmt.Errorf("%q is not a valid name: use lower-case letters, digits and dashes (it names the results folder)", f.Name))
+	}
+	s.Drain = f.Drain.D()
+	if !f.Origin.Has("drain") {
+		s.Drain = DefaultDrain
+	}
+
+	loc := newLocator()
+	t := expandTopology(&f, loc, &errs)
+	if t != nil {
+		checkTargets(&f, &errs)
+		s.Services = addServices(&f, t, loc, &errs)
+		for _, p := range t.Validate() {
+			if strings.HasSuffix(p.Path, ".kind") {
+				// Scenario files never write a target's kind: it is
+				// inferred, and checkTargets explains a missing one.
+				continue
+			}
+			pos, path := loc.locate(p.Path)
+			if pos.IsZero() {
+				pos = f.Topology.Origin.Pos
+			}
+			errs.Add(pos, path, errors.New(p.Msg))
+		}
+		s.Topology = t
+		s.Traffic = compileTraffic(&f, t, s.Services, decodeFailedUnder(errs, "traffic"), &errs)
+	}
+	s.Params = modelParams(&f, s.Services, &errs)
+	for i, e := range f.Expect {
+		c, err := report.ParseCondition(e.That)
+		if err != nil {
+			errs.Add(e.Pos, fmt.Sprintf("expect[%d]", i), err)
+			continue
+		}
+		name := e.Name
+		if name == "" {
+			name = c.String()
+		}
+		s.Expect = append(s.Expect, Expectation{Name: name, Cond: c, Pos: e.Pos})
+	}
+	for i, ft := range f.Faults {
+		errs.Add(ft.Origin.Pos, fmt.Sprintf("faults[%d]", i), fmt.Errorf("fault kind %q: this version of busdrill does not inject faults yet (the faults list must be empty)", ft.Kind))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkTargets reports targets with no destination. (Several
+// destinations are reported by the topology validator, which names the
+// extra one.)
+func checkTargets(f *File, errs *yamlstrict.Errors) {
+	for i := range f.Topology.Buses {
+		for j := range f.Topology.Buses[i].Rules {
+			for k := range f.Topology.Buses[i].Rules[j].Targets {
+				tg := &f.Topology.Buses[i].Rules[j].Targets[k]
+				if tg.Bus == "" && tg.Queue == "" && tg.Log == "" && tg.Handler == "" {
+					errs.Add(tg.Origin.Pos, tg.Origin.Path, errors.New("a target needs one of bus, queue, log or handler"))
+				}
+			}
+		}
+	}
+}
+
+// decodeFailedUnder reports whether decoding already found a problem in
+// the section at path, whose zero values would only cause echoes.
+func decodeFailedUnder(errs yamlstrict.Errors, path string) bool {
+	for _, e := range errs {
+		if e.Path == path || strings.HasPrefix(e.Path, path+".") || strings.HasPrefix(e.Path, path+"[") {
+			return true
+		}
+	}
+	return false
+}

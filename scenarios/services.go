@@ -1,0 +1,114 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/busdrill/busdrill/internal/yamlstrict"
+	"github.com/busdrill/busdrill/topology"
+)
+
+// ServiceTarget is the target id of the rule that feeds a service.
+const ServiceTarget = "handler"
+
+// addServices adds each service's handler, and the rule that feeds it from
+// its bus, to t.
+func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.Errors) []Service {
+	defBus := defaultBus(f, t)
+	accounts := map[string]bool{}
+	for _, a := range t.Accounts {
+		accounts[a.Name] = true
+	}
+	names := map[string]int{}
+	var out []Service
+	for i := range f.Services {
+		sp := &f.Services[i]
+		o := &sp.Origin
+		if j, dup := names[sp.Name]; dup {
+			errs.Add(o.At("name"), o.PathOf("name"), fmt.Errorf("duplicate service name %q (first used by services[%d])", sp.Name, j))
+			continue
+		}
+		names[sp.Name] = i
+		if !accounts[sp.Account] {
+			errs.Add(o.At("account"), o.PathOf("account"), fmt.Errorf("unknown account %q%s", sp.Account, suggestAccount(t, sp.Account)))
+			continue
+		}
+		busName := sp.Bus
+		if busName == "" {
+			busName = topology.RefLocalBus
+		}
+		busRef := sp.Account + "/" + busName
+		b := slices.IndexFunc(t.Buses, func(b topology.Bus) bool { return b.Ref() == busRef })
+		if b < 0 {
+			errs.Add(o.At("bus"), o.PathOf("bus"), fmt.Errorf("account %s has no bus %q", sp.Account, busName))
+			continue
+		}
+		svc := Service{
+			Name: sp.Name, Account: sp.Account, Handler: sp.Account + "/" + sp.Name, Bus: busRef,
+			On: sp.On, Emit: sp.Emit, EmitTo: sp.EmitTo,
+			Idempotency: Idempotency{Strategy: sp.Idempotency.Strategy, Window: sp.Idempotency.Window.D()},
+		}
+		if svc.Idempotency.Strategy == "" {
+			svc.Idempotency.Strategy = IdempotencyNone
+		}
+		if svc.Idempotency.Window == 0 {
+			svc.Idempotency.Window = DefaultIdemWindow
+		}
+		if svc.Emit != "" && !slices.Contains(JourneyTypes, svc.Emit) {
+			errs.Add(o.At("emit"), o.PathOf("emit"), fmt.Errorf("cannot emit %q: a service emits one of %s", svc.Emit, strings.Join(JourneyTypes, ", ")))
+		}
+		if svc.Emit != "" && svc.EmitTo == "" {
+			if svc.EmitTo = defBus; defBus == "" {
+				errs.Add(o.Pos, o.Path, fmt.Errorf("emit_to is required: the topology has no global bus to default to"))
+			}
+		}
+		if svc.EmitTo != "" && !slices.ContainsFunc(t.Buses, func(b topology.Bus) bool { return b.Ref() == svc.EmitTo }) {
+			errs.Add(o.At("emit_to"), o.PathOf("emit_to"), fmt.Errorf("unknown bus %q (write account/bus)", svc.EmitTo))
+		}
+		if sp.Concurrency < 0 {
+			errs.Add(o.At("concurrency"), o.PathOf("concurrency"), fmt.Errorf("concurrency must be positive"))
+		}
+		loc.generated(fmt.Sprintf("handlers[%d]", len(t.Handlers)), o.Pos, o.Path)
+		t.Handlers = append(t.Handlers, topology.Handler{Account: sp.Account, Name: sp.Name})
+		bus := &t.Buses[b]
+		loc.generated(fmt.Sprintf("buses[%d].rules[%d]", b, len(bus.Rules)), o.Pos, o.Path)
+		bus.Rules = append(bus.Rules, topology.Rule{
+			Name:        sp.Name,
+			Pattern:     fmt.Sprintf(`{"detail-type":[%q]}`, sp.On),
+			State:       topology.Enabled,
+			Description: "feeds service " + sp.Name,
+			Targets: []topology.Target{{
+				ID: ServiceTarget, Kind: topology.KindHandler, Handler: svc.Handler,
+				Retry: convertRetry(sp.Retry), DLQ: sp.DLQ,
+			}},
+		})
+		out = append(out, svc)
+	}
+	return out
+}
+
+// defaultBus is where orders and emitted events go when the file does not
+// say: the global bus of the reference shorthand, or a bus named global.
+func defaultBus(f *File, t *topology.Topology) string {
+	if f.Topology.Reference != nil && len(t.Buses) > 0 {
+		return t.Buses[0].Ref()
+	}
+	for _, b := range t.Buses {
+		if b.Name == topology.RefGlobalBus {
+			return b.Ref()
+		}
+	}
+	return ""
+}
+
+func suggestAccount(t *topology.Topology, name string) string {
+	var names []string
+	for _, a := range t.Accounts {
+		names = append(names, a.Name)
+	}
+	if s := yamlstrict.Suggest(name, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return " (accounts: " + strings.Join(names, ", ") + ")"
+}

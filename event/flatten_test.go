@@ -208,3 +208,28 @@ func FuzzFlattenJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestValidateObject(t *testing.T) {
+	var f Flat
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		// An object, however nested, is valid.
+		{`{"a":{"b":[1,2,{"c":"d"}]},"e":null}`, true},
+		// The empty object is valid: Detail may be {}.
+		{` {} `, true},
+		// Arrays, strings and scalars are not objects.
+		{`[1]`, false},
+		{`"{}"`, false},
+		// Broken JSON is not valid.
+		{`{"a":}`, false},
+		// Integers must fit int64.
+		{`{"a":9223372036854775808}`, false},
+	}
+	for _, tt := range tests {
+		if err := ValidateObject([]byte(tt.in), &f); (err == nil) != tt.ok {
+			t.Errorf("ValidateObject(%s) = %v, want ok=%v", tt.in, err, tt.ok)
+		}
+	}
+}

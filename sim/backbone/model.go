@@ -42,10 +42,12 @@ type Model struct {
 	rIDs, rAck, rIngest, rForward, rDeliver, rInvoke *rand.Rand
 	rDup, rJitter, rArchive                          *rand.Rand
 
-	scratch    pattern.Scratch
-	hits       []int
-	downstream []string
-	results    []event.Result
+	scratch pattern.Scratch
+	// detailScratch is the scanner state for validating PutEvents details.
+	detailScratch event.Flat
+	hits          []int
+	downstream    []string
+	results       []event.Result
 }
 
 // ev is one scheduled engine event. It is a small value (no pointers but
@@ -266,6 +268,12 @@ func (m *Model) Topology() *topology.Topology { return m.topo }
 // Router returns the nominal router (expected routes) of the topology,
 // sharing the model's compiled patterns.
 func (m *Model) Router() *topology.Router { return m.router }
+
+// Quotas returns the PutEvents and invocations quotas in force per
+// account, in requests (invocations) per second, defaults applied.
+func (m *Model) Quotas() (putEventsTPS, invocationsTPS float64) {
+	return m.p.PutEventsTPS, m.p.InvocationsTPS
+}
 
 // Region returns the Region the model runs in.
 func (m *Model) Region() string { return m.region }

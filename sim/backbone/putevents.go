@@ -1,7 +1,6 @@
 package backbone
 
 import (
-	"encoding/json"
 	"strings"
 	"unsafe"
 
@@ -132,7 +131,7 @@ func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Resp
 
 func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 	a := &m.accounts[s]
-	code, msg := validateEntry(en)
+	code, msg := m.validateEntry(en)
 	owner, b := -1, -1
 	if code == "" {
 		owner, b = m.x.ResolveBus(s, en.EventBusName)
@@ -186,7 +185,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 }
 
 // validateEntry checks one entry as PutEvents does, in AWS's order.
-func validateEntry(en *event.Entry) (code, msg string) {
+func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 	switch {
 	case en.Source == "":
 		return event.CodeInvalidArgument, event.MsgSourceRequired
@@ -194,25 +193,12 @@ func validateEntry(en *event.Entry) (code, msg string) {
 		return event.CodeInvalidArgument, event.MsgDetailTypeRequired
 	case len(en.Detail) == 0:
 		return event.CodeInvalidArgument, event.MsgDetailRequired
-	case !isJSONObject(en.Detail):
+	case event.ValidateObject(en.Detail, &m.detailScratch) != nil:
 		return event.CodeMalformedDetail, event.MsgDetailMalformed
 	case strings.HasPrefix(en.Source, "aws."):
 		return event.CodeNotAuthorizedSource, MsgNotAuthorizedSource
 	}
 	return "", ""
-}
-
-func isJSONObject(b []byte) bool {
-	for _, c := range b {
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case '{':
-			return json.Valid(b)
-		}
-		return false
-	}
-	return false
 }
 
 // newRecord builds the envelope of an accepted entry, with a

@@ -34,6 +34,11 @@ type Results struct {
 	Metrics      map[string]int64   `json:"metrics,omitempty"`
 	Expectations []Expectation      `json:"expectations"`
 	Verdict      string             `json:"verdict"`
+
+	// Anomalies counts observations that contradicted the recorder's
+	// contract (a journey sent twice, completed without being sent, ...);
+	// the names are the Anomaly* constants. Absent in a healthy run.
+	Anomalies map[string]int64 `json:"anomalies,omitempty"`
 }
 
 // Verdicts.
@@ -56,14 +61,19 @@ type Window struct {
 	CutoffMs  float64 `json:"cutoff_ms"`
 }
 
-// Orders counts journeys. Planned = Sent + not sent; Completed +
-// Incomplete = Sent.
+// Orders counts journeys. Planned = Sent + NotSent (+ orders the run
+// never reached, when interrupted); Completed + Incomplete = Sent. Late
+// orders are among the sent.
 type Orders struct {
 	Planned    int64 `json:"planned"`
 	Sent       int64 `json:"sent"`
 	Late       int64 `json:"late"`
 	Completed  int64 `json:"completed"`
 	Incomplete int64 `json:"incomplete"`
+	// NotSent counts orders that could never be published, by cause in
+	// NotSentCauses.
+	NotSent       int64            `json:"not_sent"`
+	NotSentCauses map[string]int64 `json:"not_sent_causes,omitempty"`
 }
 
 // Summary is a latency distribution's headline numbers, in milliseconds.
@@ -76,6 +86,9 @@ type Summary struct {
 	P99   float64 `json:"p99"`
 	P999  float64 `json:"p999"`
 	Max   float64 `json:"max"`
+	// Clamped counts values outside the histogram's range (negative, or
+	// over 7 days), recorded at the nearest bound.
+	Clamped int64 `json:"clamped,omitempty"`
 }
 
 // Ledger accounts for every expected delivery on every route.
@@ -85,7 +98,9 @@ type Ledger struct {
 }
 
 // Route is one (sender account → consumer) pair. Expected = Delivered +
-// DLQ + sum(Dropped) + InFlight when the route balances.
+// DLQ + sum(Dropped) + InFlight when the route balances; when more
+// deliveries ended than were expected, InFlight is 0, the excess is
+// Unexpected and the route is not balanced.
 type Route struct {
 	From      string           `json:"from"`
 	To        string           `json:"to"`
@@ -95,15 +110,24 @@ type Route struct {
 	Dropped   map[string]int64 `json:"dropped"`
 	InFlight  int64            `json:"in_flight"`
 	Balanced  bool             `json:"balanced"`
+	// DLQCauses splits DLQ by the cause of the last failure.
+	DLQCauses map[string]int64 `json:"dlq_causes,omitempty"`
+	// Unexpected counts terminal outcomes beyond the expected deliveries.
+	Unexpected int64 `json:"unexpected"`
 }
 
 // Duplicates counts repeated deliveries at one consumer.
 type Duplicates struct {
 	Consumer string `json:"consumer"`
+	// Deliveries counts every delivery the consumer saw, duplicates
+	// included.
+	Deliveries int64 `json:"deliveries"`
 	// ByID counts deliveries whose envelope id was already seen.
 	ByID int64 `json:"by_id"`
 	// ByKey counts deliveries whose business key was already seen.
 	ByKey int64 `json:"by_key"`
+	// SideEffects counts the side effects the consumer performed.
+	SideEffects int64 `json:"side_effects"`
 }
 
 // Idempotency counts second side effects at consumers.

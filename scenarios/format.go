@@ -10,30 +10,30 @@ import (
 // references checked). Keys are snake_case; every key is documented in
 // doc.go and in the published JSON Schema (busdrill scenarios schema).
 type File struct {
-	Name        string `yaml:"name" required:"true" doc:"Scenario name: lower-case letters, digits and dashes. Names the results folder."`
-	Description string `yaml:"description" doc:"What the experiment is and what it expects to show (its hypothesis)."`
-	Seed        uint64 `yaml:"seed" doc:"Seed of every random stream; the same seed replays the run exactly. Default 1."`
+	Name        string `yaml:"name,omitempty" required:"true" doc:"Scenario name: lower-case letters, digits and dashes. Names the results folder."`
+	Description string `yaml:"description,omitempty" doc:"What the experiment is and what it expects to show (its hypothesis)."`
+	Seed        uint64 `yaml:"seed,omitempty" doc:"Seed of every random stream; the same seed replays the run exactly. Default 1."`
 
-	Topology TopologySpec   `yaml:"topology" required:"true" doc:"The backbone: the reference shorthand, or accounts, buses, queues and archives in full."`
-	Services []ServiceSpec  `yaml:"services" doc:"Service handlers consuming from their account's local bus."`
-	Traffic  TrafficSpec    `yaml:"traffic" required:"true" doc:"The order traffic: an open-model arrival process."`
-	Drain    units.Duration `yaml:"drain" doc:"How long to keep running after traffic stops before counting what is still in flight. Default 2m."`
-	Model    ModelSpec      `yaml:"model" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
-	Faults   []FaultSpec    `yaml:"faults" doc:"Faults injected during the run."`
-	Expect   []ExpectSpec   `yaml:"expect" doc:"Expectations (SLOs), each evaluated to pass or fail."`
+	Topology TopologySpec   `yaml:"topology,omitempty" required:"true" doc:"The backbone: the reference shorthand, or accounts, buses, queues and archives in full."`
+	Services []ServiceSpec  `yaml:"services,omitempty" doc:"Service handlers consuming from their account's local bus."`
+	Traffic  TrafficSpec    `yaml:"traffic,omitempty" required:"true" doc:"The order traffic: an open-model arrival process."`
+	Drain    units.Duration `yaml:"drain,omitempty" doc:"How long to keep running after traffic stops before counting what is still in flight. Default 2m."`
+	Model    ModelSpec      `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
+	Faults   []FaultSpec    `yaml:"faults,omitempty" doc:"Faults injected during the run."`
+	Expect   []ExpectSpec   `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
 
 	Origin yamlstrict.Origin `yaml:"-"`
 }
 
 // TopologySpec is either the reference shorthand or the full form.
 type TopologySpec struct {
-	Region    string         `yaml:"region" doc:"AWS Region of every resource. Default us-east-1."`
-	Reference *ReferenceSpec `yaml:"reference" doc:"Shorthand for the reference single-bus multi-account backbone; expanded by busdrill scenarios show."`
+	Region    string         `yaml:"region,omitempty" doc:"AWS Region of every resource. Default us-east-1."`
+	Reference *ReferenceSpec `yaml:"reference,omitempty" doc:"Shorthand for the reference single-bus multi-account backbone; expanded by busdrill scenarios show."`
 
-	Accounts []AccountSpec `yaml:"accounts" doc:"Accounts (full form)."`
-	Buses    []BusSpec     `yaml:"buses" doc:"Event buses with their policies and rules (full form)."`
-	Queues   []RefSpec     `yaml:"queues" doc:"SQS-like queues: observation points and dead-letter queues."`
-	Archives []ArchiveSpec `yaml:"archives" doc:"Archives of buses, for replay."`
+	Accounts []AccountSpec `yaml:"accounts,omitempty" doc:"Accounts (full form)."`
+	Buses    []BusSpec     `yaml:"buses,omitempty" doc:"Event buses with their policies and rules (full form)."`
+	Queues   []RefSpec     `yaml:"queues,omitempty" doc:"SQS-like queues: observation points and dead-letter queues."`
+	Archives []ArchiveSpec `yaml:"archives,omitempty" doc:"Archives of buses, for replay."`
 
 	Origin yamlstrict.Origin `yaml:"-"`
 }
@@ -42,80 +42,80 @@ type TopologySpec struct {
 // bus account owning the global bus, and service accounts each with a
 // local bus that receives every event but its own.
 type ReferenceSpec struct {
-	BusAccount AccountSpec       `yaml:"bus_account" doc:"The account owning the global bus. Default name bus."`
-	Services   []AccountSpec     `yaml:"services" required:"true" doc:"The service accounts, in order."`
-	Queues     []RefSpec         `yaml:"queues" doc:"Extra queues (e.g. dead-letter queues) to declare."`
-	Archive    *ArchiveSpec      `yaml:"archive" doc:"An archive of the global bus (its bus defaults to bus/global)."`
+	BusAccount AccountSpec       `yaml:"bus_account,omitempty" doc:"The account owning the global bus. Default name bus."`
+	Services   []AccountSpec     `yaml:"services,omitempty" required:"true" doc:"The service accounts, in order."`
+	Queues     []RefSpec         `yaml:"queues,omitempty" doc:"Extra queues (e.g. dead-letter queues) to declare."`
+	Archive    *ArchiveSpec      `yaml:"archive,omitempty" doc:"An archive of the global bus (its bus defaults to bus/global)."`
 	Origin     yamlstrict.Origin `yaml:"-"`
 }
 
 // AccountSpec names an account.
 type AccountSpec struct {
-	Name   string            `yaml:"name" doc:"Readable name every reference uses."`
-	ID     string            `yaml:"id" doc:"12-digit account id (quote it). Default: derived from the position."`
-	OrgID  string            `yaml:"org_id" doc:"AWS Organizations id, o-..."`
+	Name   string            `yaml:"name,omitempty" doc:"Readable name every reference uses."`
+	ID     string            `yaml:"id,omitempty" doc:"12-digit account id (quote it). Default: derived from the position."`
+	OrgID  string            `yaml:"org_id,omitempty" doc:"AWS Organizations id, o-..."`
 	Origin yamlstrict.Origin `yaml:"-"`
 }
 
 // BusSpec is a bus in full form.
 type BusSpec struct {
-	Account string            `yaml:"account" required:"true" doc:"Owning account name."`
-	Name    string            `yaml:"name" required:"true" doc:"Bus name, unique in the account; referenced as account/name."`
-	Policy  []StatementSpec   `yaml:"policy" doc:"Resource policy statements allowing other accounts to PutEvents."`
-	Rules   []RuleSpec        `yaml:"rules" doc:"Rules on the bus."`
+	Account string            `yaml:"account,omitempty" required:"true" doc:"Owning account name."`
+	Name    string            `yaml:"name,omitempty" required:"true" doc:"Bus name, unique in the account; referenced as account/name."`
+	Policy  []StatementSpec   `yaml:"policy,omitempty" doc:"Resource policy statements allowing other accounts to PutEvents."`
+	Rules   []RuleSpec        `yaml:"rules,omitempty" doc:"Rules on the bus."`
 	Origin  yamlstrict.Origin `yaml:"-"`
 }
 
 // StatementSpec is one bus policy statement.
 type StatementSpec struct {
-	Sid       string            `yaml:"sid" required:"true" doc:"Statement id, unique in the policy."`
-	Principal string            `yaml:"principal" doc:"Account name, 12-digit id, or * (with org_id)."`
-	OrgID     string            `yaml:"org_id" doc:"aws:PrincipalOrgID condition."`
-	Action    string            `yaml:"action" enum:"events:PutEvents" doc:"Only events:PutEvents is modelled."`
+	Sid       string            `yaml:"sid,omitempty" required:"true" doc:"Statement id, unique in the policy."`
+	Principal string            `yaml:"principal,omitempty" doc:"Account name, 12-digit id, or * (with org_id)."`
+	OrgID     string            `yaml:"org_id,omitempty" doc:"aws:PrincipalOrgID condition."`
+	Action    string            `yaml:"action,omitempty" enum:"events:PutEvents" doc:"Only events:PutEvents is modelled."`
 	Origin    yamlstrict.Origin `yaml:"-"`
 }
 
 // RuleSpec is a rule in full form.
 type RuleSpec struct {
-	Name        string            `yaml:"name" required:"true" doc:"Rule name, unique on the bus."`
-	Pattern     PatternText       `yaml:"pattern" required:"true" doc:"Event pattern: a YAML mapping or a JSON string."`
-	State       string            `yaml:"state" enum:"ENABLED,DISABLED" doc:"Default ENABLED."`
-	Description string            `yaml:"description"`
-	Targets     []TargetSpec      `yaml:"targets" doc:"At most 5 targets."`
+	Name        string            `yaml:"name,omitempty" required:"true" doc:"Rule name, unique on the bus."`
+	Pattern     PatternText       `yaml:"pattern,omitempty" required:"true" doc:"Event pattern: a YAML mapping or a JSON string."`
+	State       string            `yaml:"state,omitempty" enum:"ENABLED,DISABLED" doc:"Default ENABLED."`
+	Description string            `yaml:"description,omitempty"`
+	Targets     []TargetSpec      `yaml:"targets,omitempty" doc:"At most 5 targets."`
 	Origin      yamlstrict.Origin `yaml:"-"`
 }
 
 // TargetSpec is a rule target: exactly one of bus, queue, log or handler.
 type TargetSpec struct {
-	ID      string            `yaml:"id" required:"true" doc:"Target id, unique in the rule."`
-	Bus     string            `yaml:"bus" doc:"Forward to this bus (account/bus)."`
-	Role    string            `yaml:"role" doc:"IAM role name for a cross-account bus target."`
-	Queue   string            `yaml:"queue" doc:"Deliver to this queue (account/queue)."`
-	Log     string            `yaml:"log" doc:"Deliver to this log group (in the rule's account)."`
-	Handler string            `yaml:"handler" doc:"Invoke this handler (account/handler)."`
-	Retry   *RetrySpec        `yaml:"retry" doc:"Retry policy; defaults 185 attempts and 24h."`
-	DLQ     string            `yaml:"dlq" doc:"Dead-letter queue (account/queue)."`
+	ID      string            `yaml:"id,omitempty" required:"true" doc:"Target id, unique in the rule."`
+	Bus     string            `yaml:"bus,omitempty" doc:"Forward to this bus (account/bus)."`
+	Role    string            `yaml:"role,omitempty" doc:"IAM role name for a cross-account bus target."`
+	Queue   string            `yaml:"queue,omitempty" doc:"Deliver to this queue (account/queue)."`
+	Log     string            `yaml:"log,omitempty" doc:"Deliver to this log group (in the rule's account)."`
+	Handler string            `yaml:"handler,omitempty" doc:"Invoke this handler (account/handler)."`
+	Retry   *RetrySpec        `yaml:"retry,omitempty" doc:"Retry policy; defaults 185 attempts and 24h."`
+	DLQ     string            `yaml:"dlq,omitempty" doc:"Dead-letter queue (account/queue)."`
 	Origin  yamlstrict.Origin `yaml:"-"`
 }
 
 // RetrySpec is a target's retry policy, with AWS's key names.
 type RetrySpec struct {
-	MaximumRetryAttempts     *int `yaml:"maximum_retry_attempts" doc:"0-185, default 185."`
-	MaximumEventAgeInSeconds *int `yaml:"maximum_event_age_in_seconds" doc:"60-86400, default 86400."`
+	MaximumRetryAttempts     *int `yaml:"maximum_retry_attempts,omitempty" doc:"0-185, default 185."`
+	MaximumEventAgeInSeconds *int `yaml:"maximum_event_age_in_seconds,omitempty" doc:"60-86400, default 86400."`
 }
 
 // RefSpec declares a queue or log group in an account.
 type RefSpec struct {
-	Account string            `yaml:"account" required:"true"`
-	Name    string            `yaml:"name" required:"true"`
+	Account string            `yaml:"account,omitempty" required:"true"`
+	Name    string            `yaml:"name,omitempty" required:"true"`
 	Origin  yamlstrict.Origin `yaml:"-"`
 }
 
 // ArchiveSpec is an archive of a bus.
 type ArchiveSpec struct {
-	Name          string            `yaml:"name" required:"true" doc:"Archive name, 1-48 characters."`
-	Bus           string            `yaml:"bus" doc:"Archived bus (account/bus)."`
-	Pattern       PatternText       `yaml:"pattern" doc:"Optional pattern restricting what is archived."`
-	RetentionDays int               `yaml:"retention_days" doc:"0 keeps events forever."`
+	Name          string            `yaml:"name,omitempty" required:"true" doc:"Archive name, 1-48 characters."`
+	Bus           string            `yaml:"bus,omitempty" doc:"Archived bus (account/bus)."`
+	Pattern       PatternText       `yaml:"pattern,omitempty" doc:"Optional pattern restricting what is archived."`
+	RetentionDays int               `yaml:"retention_days,omitempty" doc:"0 keeps events forever."`
 	Origin        yamlstrict.Origin `yaml:"-"`
 }

@@ -18,8 +18,8 @@ import (
 //	  - name: steady p99
 //	    that: e2e.p99 < 8s
 type ExpectSpec struct {
-	Name string `yaml:"name" doc:"A name for reports. Default: the condition."`
-	That string `yaml:"that" required:"true" doc:"The condition: METRIC OP VALUE, e.g. e2e.p99 < 8s, or a boolean metric such as ledger.balanced."`
+	Name string `yaml:"name,omitempty" doc:"A name for reports. Default: the condition."`
+	That string `yaml:"that,omitempty" required:"true" doc:"The condition: METRIC OP VALUE, e.g. e2e.p99 < 8s, or a boolean metric such as ledger.balanced."`
 
 	Pos yamlstrict.Pos `yaml:"-"`
 }

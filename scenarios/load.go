@@ -35,6 +35,8 @@ type Scenario struct {
 	Params backbone.Params
 	Expect []Expectation
 	Source []byte
+	// Spec is the file as decoded, before expansion.
+	Spec *File
 }
 
 // Service is a resolved service stand-in.
@@ -114,7 +116,7 @@ func Load(filename string, data []byte) (*Scenario, error) {
 		}
 		errs = append(errs, es...)
 	}
-	s := &Scenario{File: filename, Name: f.Name, Description: strings.TrimSpace(f.Description), Seed: f.Seed, Source: data}
+	s := &Scenario{File: filename, Name: f.Name, Description: strings.TrimSpace(f.Description), Seed: f.Seed, Source: data, Spec: &f}
 	if !f.Origin.Has("seed") {
 		s.Seed = DefaultSeed
 	}

@@ -1,0 +1,154 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// consumerState is what the recorder keeps per consumer for duplicates
+// and idempotency. Every table is indexed by detail-type index, then by
+// local journey index.
+type consumerState struct {
+	name                                 string
+	deliveries, byID, byKey, sideEffects int64
+	violations                           int64
+	keys                                 []pagedBits    // business keys seen
+	firstIDs                             []fingerprints // id of each key's first delivery
+	effects                              []pagedBits    // side effects performed
+	ids                                  idSet          // ids of later deliveries with a new id
+}
+
+// typeIndex maps a detail-type to a small dense index: the three journey
+// types are 0, 1, 2; others are numbered in order of first sight.
+func (r *Recorder) typeIndex(detailType string) int {
+	switch detailType {
+	case "Order.Created":
+		return 0
+	case "Delivery.Updated":
+		return 1
+	case "Order.Updated":
+		return 2
+	}
+	i, ok := r.typeIdx[detailType]
+	if !ok {
+		i = 3 + len(r.typeIdx)
+		r.typeIdx[detailType] = i
+	}
+	return i
+}
+
+func (r *Recorder) consumer(name string) *consumerState {
+	if i, ok := r.consumerIdx[name]; ok {
+		return r.consumers[i]
+	}
+	c := &consumerState{name: name}
+	r.consumerIdx[name] = int32(len(r.consumers))
+	r.consumers = append(r.consumers, c)
+	return c
+}
+
+// grow extends a per-type table to hold index i.
+func grow[T any](s []T, i int) []T {
+	if i < len(s) {
+		return s
+	}
+	return append(s, make([]T, i+1-len(s))...)
+}
+
+// Consumed records one delivery seen by a consumer, duplicates included.
+// The business key is (journey, detailType). A delivery whose key was
+// seen before at that consumer is a duplicate by key; if its envelope id
+// was also seen before, it is a duplicate by id as well. A duplicate by
+// id is always one by key (an envelope id belongs to one event); a
+// replayed or re-published event is a duplicate by key only.
+//
+// Ids are compared by hash (64-bit FNV-1a; the first id of each key is
+// kept as a 32-bit fingerprint), within the duplicate window: see the
+// package documentation for the bound.
+func (r *Recorder) Consumed(consumer, eventID string, journey uint64, detailType string, at time.Duration) {
+	c := r.consumer(consumer)
+	c.deliveries++
+	lj, ok := r.local(journey)
+	if !ok {
+		return
+	}
+	ti := r.typeIndex(detailType)
+	if ti >= len(c.keys) {
+		c.keys = grow(c.keys, ti)
+		c.firstIDs = grow(c.firstIDs, ti)
+	}
+	if at >= r.nextSweep {
+		r.sweepIDs(at)
+	}
+	h := fnv1a(eventID)
+	fp := uint32(h>>32) ^ uint32(h)
+	if fp == 0 {
+		fp = 1
+	}
+	if !c.keys[ti].testAndSet(lj) {
+		c.firstIDs[ti].set(lj, fp, at)
+		return
+	}
+	c.byKey++
+	if c.firstIDs[ti].get(lj) == fp || c.ids.seenOrAdd(h, at, r.cfg.DuplicateWindow) {
+		c.byID++
+	}
+}
+
+// sweepIDs releases the first-id fingerprints older than the duplicate
+// window. It runs at most four times per window of run time.
+func (r *Recorder) sweepIDs(at time.Duration) {
+	horizon := at - r.cfg.DuplicateWindow
+	for _, c := range r.consumers {
+		for i := range c.firstIDs {
+			c.firstIDs[i].evict(horizon)
+		}
+	}
+	r.nextSweep = at + r.cfg.DuplicateWindow/4
+}
+
+// SideEffect records that the consumer performed its side effect for the
+// event (journey, detailType). A second side effect for the same
+// (consumer, journey, detailType) is an idempotency violation: the
+// consumer failed to deduplicate a redelivery.
+func (r *Recorder) SideEffect(consumer string, journey uint64, detailType string) {
+	c := r.consumer(consumer)
+	c.sideEffects++
+	lj, ok := r.local(journey)
+	if !ok {
+		return
+	}
+	ti := r.typeIndex(detailType)
+	if ti >= len(c.effects) {
+		c.effects = grow(c.effects, ti)
+	}
+	if c.effects[ti].testAndSet(lj) {
+		c.violations++
+	}
+}
+
+// duplicates assembles the duplicates table (sorted by consumer) and the
+// idempotency counts.
+func (r *Recorder) duplicates() ([]Duplicates, Idempotency) {
+	ds := make([]Duplicates, 0, len(r.consumers))
+	var idem Idempotency
+	for _, c := range r.consumers {
+		ds = append(ds, Duplicates{
+			Consumer:    c.name,
+			Deliveries:  c.deliveries,
+			ByID:        c.byID,
+			ByKey:       c.byKey,
+			SideEffects: c.sideEffects,
+		})
+		if c.violations > 0 {
+			if idem.ByConsumer == nil {
+				idem.ByConsumer = map[string]int64{}
+			}
+			idem.ByConsumer[c.name] = c.violations
+			idem.Violations += c.violations
+		}
+	}
+	slices.SortFunc(ds, func(a, b Duplicates) int { return cmp.Compare(a.Consumer, b.Consumer) })
+	return ds, idem
+}

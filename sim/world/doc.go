@@ -1,0 +1,33 @@
+// Package world runs a scenario in the simulator: the backbone model of
+// package sim/backbone, and the world around it — the order producer that
+// follows the traffic plan, the service stand-ins that consume and emit the
+// journey's events, and the recorder that turns what happens into results.
+//
+// Everything runs on the model's virtual clock in one goroutine, so a run
+// is a pure function of its scenario and seed: the same inputs give a
+// byte-identical results.json on any machine and any GOMAXPROCS.
+//
+// # How a journey is followed
+//
+//   - The producer wakes at each arrival's intended time and publishes
+//     Order.Created as the order's origin account (one PutEvents call per
+//     order, as an order service does). In virtual time nothing is late:
+//     an order leaves exactly when intended.
+//   - Every published event's expected routes (sender account → consumer)
+//     are computed from the nominal topology when it is accepted; each
+//     then ends delivered, in a DLQ, dropped with a cause, or in flight at
+//     cut-off: the loss ledger.
+//   - The service stand-ins run as handler targets. On a successful run a
+//     service applies its idempotency strategy (package actors); when it
+//     performs the side effect it publishes the next event of the journey
+//     as its own account.
+//   - The journey completes when Order.Updated is first delivered to any
+//     consumer. Hops: PutEvents acknowledgement (put_ack), Order.Created's
+//     ingestion at the traffic bus to its acceptance by the service that
+//     consumes it (ingest_to_delivery), that service's run including any
+//     wait for a concurrency slot (handler), and Delivery.Updated's
+//     publication to Order.Updated seen (delivery_to_order_updated).
+//
+// Events are correlated through detail.metadata (the journey id), never
+// through envelope ids or accounts, exactly as a live run must.
+package world

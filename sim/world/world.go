@@ -1,0 +1,241 @@
+package world
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/rng"
+	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/sim"
+	"github.com/busdrill/busdrill/sim/backbone"
+	"github.com/busdrill/busdrill/topology"
+)
+
+// Options configure a run.
+type Options struct {
+	Scenario *scenarios.Scenario
+	// Shard runs one shard of the arrival schedule (zero: the whole run).
+	Shard loadgen.Shard
+	// Trace, when set, receives every model observation as a JSON line.
+	Trace io.Writer
+	// Version is stamped into the results.
+	Version string
+	// Progress, when set, is called about once per virtual second with
+	// the virtual time reached and the cut-off.
+	Progress func(now, cutoff time.Duration, sent, completed int64)
+	// Stop, when set, is asked about once per virtual second whether to
+	// stop early (an interrupt); the results are then marked interrupted.
+	Stop func() bool
+}
+
+// Run runs the scenario to its cut-off (traffic duration plus drain) and
+// returns the results, expectations evaluated, and the number of engine
+// events the model processed (a cost figure, kept out of the results).
+func Run(opts Options) (*report.Results, uint64, error) {
+	w, err := build(opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	w.run()
+	res := w.finish()
+	if w.trace != nil {
+		if err := w.trace.Flush(); err != nil {
+			return nil, 0, fmt.Errorf("writing the trace: %w", err)
+		}
+	}
+	return res, w.model.Processed(), nil
+}
+
+// world is one run's state.
+type world struct {
+	opts    Options
+	sc      *scenarios.Scenario
+	model   *backbone.Model
+	router  *topology.Router
+	rec     *report.Recorder
+	factory *loadgen.Factory
+	sched   *loadgen.Schedule
+
+	traffic, cutoff sim.Time
+	// trafficBus is the bus orders go to; orderBusName how the producer
+	// names it in PutEvents entries (an ARN when it is in another account).
+	trafficBus string
+	// firstConsumer is the consumer reference of the service that
+	// consumes Order.Created: its acceptance and run are the journey's
+	// middle hops.
+	firstConsumer string
+
+	journeys journeys
+	services map[string]*service // by handler reference
+
+	sent, completed int64
+	interrupted     bool
+	trace           *backbone.TraceWriter
+}
+
+func build(opts Options) (*world, error) {
+	sc := opts.Scenario
+	if sc == nil {
+		return nil, fmt.Errorf("world: no scenario")
+	}
+	if err := opts.Shard.Validate(); err != nil {
+		return nil, err
+	}
+	streams := rng.NewStreams(sc.Seed)
+	profile, err := loadgen.Compile(sc.Traffic.Arrivals.Shape)
+	if err != nil {
+		return nil, err
+	}
+	w := &world{
+		opts:       opts,
+		sc:         sc,
+		traffic:    sim.At(profile.Duration()),
+		trafficBus: sc.Traffic.Bus,
+		services:   map[string]*service{},
+	}
+	w.cutoff = w.traffic.Add(sc.Drain)
+	w.sched, err = sc.Traffic.Arrivals.Schedule(streams.Get(loadgen.StreamArrivals), opts.Shard)
+	if err != nil {
+		return nil, err
+	}
+	stride := opts.Shard.Count
+	if stride == 0 {
+		stride = 1
+	}
+	w.journeys.stride = stride
+
+	w.factory, err = loadgen.NewFactory(loadgen.FactoryConfig{
+		RunID:   fmt.Sprintf("%s-%d", sc.Name, sc.Seed),
+		Payload: sc.Traffic.Payload,
+		Origins: sc.Traffic.Origins,
+	}, streams)
+	if err != nil {
+		return nil, err
+	}
+
+	params := sc.Params
+	params.Seed = sc.Seed
+	params.Handlers = slices.Clone(params.Handlers)
+	for i := range params.Handlers {
+		h := &params.Handlers[i]
+		for _, s := range sc.Services {
+			if s.Handler != h.Handler {
+				continue
+			}
+			svc, err := newService(w, s, stride)
+			if err != nil {
+				return nil, err
+			}
+			w.services[s.Handler] = svc
+			h.OnSuccess = svc.onSuccess
+			if s.On == w.factory.Type(loadgen.OrderCreated).DetailType {
+				w.firstConsumer = s.Bus + "/" + s.Name + "/" + scenarios.ServiceTarget
+			}
+		}
+	}
+
+	var obs backbone.Observer = backbone.ObserverFunc(w.observe)
+	if opts.Trace != nil {
+		w.trace = backbone.NewTraceWriter(opts.Trace)
+		obs = backbone.Multi(obs, w.trace)
+	}
+	w.model, err = backbone.New(sc.Topology, params, obs)
+	if err != nil {
+		return nil, err
+	}
+	w.router = w.model.Router()
+
+	w.rec = report.NewRecorder(report.Config{
+		Scenario: sc.Name,
+		Target:   "sim",
+		Version:  opts.Version,
+		Seed:     sc.Seed,
+		Shard:    shardOf(opts.Shard),
+		Traffic:  w.traffic.Duration(),
+		Cutoff:   w.cutoff.Duration(),
+		Quotas:   quotas(w.model, sc),
+	})
+	planned, err := countArrivals(sc, streams, opts.Shard, w.traffic)
+	if err != nil {
+		return nil, err
+	}
+	w.rec.Planned(planned)
+	return w, nil
+}
+
+func shardOf(s loadgen.Shard) *report.Shard {
+	if s.Count <= 1 {
+		return nil
+	}
+	return &report.Shard{Index: int(s.Index), Count: int(s.Count)}
+}
+
+// countArrivals is the number of orders the plan schedules for this shard
+// within the traffic window: it walks a second copy of the schedule (from
+// the same stream, so the same arrivals), at a few nanoseconds each.
+func countArrivals(sc *scenarios.Scenario, streams rng.Streams, shard loadgen.Shard, traffic sim.Time) (int64, error) {
+	s, err := sc.Traffic.Arrivals.Schedule(streams.Get(loadgen.StreamArrivals), shard)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for a, ok := s.Next(); ok && sim.At(a.At) < traffic; a, ok = s.Next() {
+		n++
+	}
+	return n, nil
+}
+
+// quotas lists the quotas in force for each account that takes part.
+func quotas(m *backbone.Model, sc *scenarios.Scenario) []report.Quota {
+	put, inv := m.Quotas()
+	var out []report.Quota
+	for _, a := range sc.Topology.Accounts {
+		out = append(out,
+			report.Quota{Name: "PutEvents", Account: a.Name, Limit: put},
+			report.Quota{Name: "Invocations", Account: a.Name, Limit: inv})
+	}
+	return out
+}
+
+// run drives the model from the first arrival to the cut-off, one
+// virtual second at a time so that progress and interrupts are noticed.
+func (w *world) run() {
+	p := &producer{w: w}
+	p.id = w.model.AddWaker(p)
+	p.next()
+	for t := sim.Time(0); t < w.cutoff; {
+		t = min(t.Add(time.Second), w.cutoff)
+		w.model.RunUntil(t)
+		if w.opts.Progress != nil {
+			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.completed)
+		}
+		if w.opts.Stop != nil && w.opts.Stop() {
+			w.interrupted = true
+			return
+		}
+	}
+}
+
+// finish assembles the results and evaluates the expectations.
+func (w *world) finish() *report.Results {
+	metrics := map[string]int64{}
+	for _, m := range w.model.Metrics() {
+		key := m.Name
+		if m.Scope != "" {
+			key = m.Scope + ":" + m.Name
+		}
+		metrics[key] += int64(m.Value)
+	}
+	res := w.rec.Finish(metrics)
+	res.Interrupted = w.interrupted
+	conds := make([]report.NamedCondition, len(w.sc.Expect))
+	for i, e := range w.sc.Expect {
+		conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond}
+	}
+	res.Evaluate(conds)
+	return res
+}

@@ -15,9 +15,9 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/busdrill
 
-# run: the main job, on the built-in reference example.
+# run: the main job: the built-in reference scenario in the simulator.
 run: build
-	./scripts/run-example.sh $(BIN)
+	./$(BIN) run
 
 # test: formatting, vet and the whole test suite (the same as CI).
 test: lint unit

@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -33,38 +32,45 @@ func WriteText(w io.Writer, r *Results) error {
 	fmt.Fprintf(&b, "\nverdict: %s (%d of %d expectations met)\n\n", verdict, met, len(r.Expectations))
 
 	o := r.Orders
-	fmt.Fprintf(&b, "orders: %d planned, %d sent, %d completed, %d incomplete, %d late\n",
+	fmt.Fprintf(&b, "orders: %d planned, %d sent, %d completed, %d incomplete, %d late",
 		o.Planned, o.Sent, o.Completed, o.Incomplete, o.Late)
+	if o.NotSent > 0 {
+		fmt.Fprintf(&b, ", %d never sent (%s)", o.NotSent, fmtDropped(o.NotSentCauses))
+	}
+	b.WriteByte('\n')
 	fmt.Fprintf(&b, "virtual time: %s of traffic, cut-off at %s\n\n",
 		FormatDuration(msDuration(r.Window.TrafficMs)), FormatDuration(msDuration(r.Window.CutoffMs)))
 
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "latency\tcount\tmin\tp50\tp90\tp99\tp99.9\tmax\t")
+	fmt.Fprintf(&b, "  %-26s %7s %9s %9s %9s %9s %9s %9s\n", "latency", "count", "min", "p50", "p90", "p99", "p99.9", "max")
 	for _, name := range append([]string{LatencyE2E}, Hops...) {
 		s, ok := r.Latency[name]
 		if !ok {
 			continue
 		}
 		if s.Count == 0 {
-			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t\n", name)
+			fmt.Fprintf(&b, "  %-26s %7d %9s %9s %9s %9s %9s %9s\n", name, 0, "-", "-", "-", "-", "-", "-")
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, s.Count,
+		fmt.Fprintf(&b, "  %-26s %7d %9s %9s %9s %9s %9s %9s\n", name, s.Count,
 			fmtMs(s.Min), fmtMs(s.P50), fmtMs(s.P90), fmtMs(s.P99), fmtMs(s.P999), fmtMs(s.Max))
 	}
-	tw.Flush()
 
 	b.WriteString("\nloss ledger (sender → consumer)\n")
-	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "route\texpected\tdelivered\tin DLQ\tdropped\tin flight\t")
-	for _, rt := range r.Ledger.Routes {
-		mark := ""
-		if !rt.Balanced {
-			mark = "  UNBALANCED"
-		}
-		fmt.Fprintf(tw, "%s → %s\t%d\t%d\t%d\t%s\t%d\t%s\n", rt.From, rt.To, rt.Expected, rt.Delivered, rt.DLQ, fmtDropped(rt.Dropped), rt.InFlight, mark)
+	width := len("route")
+	routes := make([]string, len(r.Ledger.Routes))
+	for i, rt := range r.Ledger.Routes {
+		routes[i] = rt.From + " → " + rt.To
+		width = max(width, len([]rune(routes[i])))
 	}
-	tw.Flush()
+	fmt.Fprintf(&b, "  %-*s %9s %10s %7s %10s %10s\n", width, "route", "expected", "delivered", "in DLQ", "in flight", "dropped")
+	for i, rt := range r.Ledger.Routes {
+		pad := width - len([]rune(routes[i])) + len(routes[i])
+		fmt.Fprintf(&b, "  %-*s %9d %10d %7d %10d %10s", pad, routes[i], rt.Expected, rt.Delivered, rt.DLQ, rt.InFlight, fmtDropped(rt.Dropped))
+		if rt.Unexpected > 0 {
+			fmt.Fprintf(&b, "  %d UNEXPECTED", rt.Unexpected)
+		}
+		b.WriteByte('\n')
+	}
 	if r.Ledger.Balanced {
 		b.WriteString("every route balances: expected = delivered + DLQ + dropped + in flight\n")
 	} else {
@@ -87,6 +93,10 @@ func WriteText(w io.Writer, r *Results) error {
 		if q.Used >= 0.5 {
 			fmt.Fprintf(&b, "quota: %s of %s at %.0f%% (peak %.0f/s of %.0f/s)\n", q.Quota, q.Account, q.Used*100, q.Peak, q.Limit)
 		}
+	}
+
+	if len(r.Anomalies) > 0 {
+		fmt.Fprintf(&b, "anomalies (observations that contradict each other): %s\n", fmtDropped(r.Anomalies))
 	}
 
 	if len(r.Expectations) > 0 {

@@ -48,6 +48,19 @@ Flags:
   --trace FILE      write every model observation as a JSON line
   --quiet           print nothing but errors
 
+Expectations (the scenario's expect list) are METRIC OP VALUE, OP one of
+< <= > >= == !=, or a boolean metric alone:
+  e2e.STAT, hop.HOP.STAT   latency; STAT is count, min, mean, p50, p90, p99,
+                           p999 or max; HOP is put_ack, ingest_to_delivery,
+                           handler or delivery_to_order_updated (e2e.p99 < 8s)
+  orders.planned|sent|late|completed|incomplete   counts (orders.incomplete == 0)
+  completion               completed / sent (completion >= 99.9%)
+  loss, loss.dlq, loss.CAUSE   deliveries lost in total, in DLQs, or by cause
+  in_flight                deliveries still travelling at cut-off
+  duplicates.by_id, duplicates.by_key, idempotency.violations
+  ledger.balanced          every route balances
+docs/results.md describes every number.
+
 Exit status: 0 every expectation met, 1 an expectation failed, 2 bad input
 or usage, 3 interrupted (partial results are written, marked interrupted).
 

@@ -8,7 +8,7 @@ FUZZTIME ?= 15s
 # BENCHTIME is passed to -benchtime for `make bench`.
 BENCHTIME ?= 1s
 
-.PHONY: all build run test unit lint bench fuzz clean
+.PHONY: all build run test unit check lint bench fuzz clean
 
 all: build
 
@@ -19,11 +19,16 @@ build:
 run: build
 	./$(BIN) run
 
-# test: formatting, vet and the whole test suite (the same as CI).
-test: lint unit
+# test: formatting, vet, the whole test suite, and the scenario library's
+# expectations (the same as CI).
+test: lint unit check
 
 unit:
 	$(GO) test -count=1 ./...
+
+# check: run every scenario of the library; fails if an expectation fails.
+check: build
+	./$(BIN) check scenarios/
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

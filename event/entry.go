@@ -17,6 +17,14 @@ type Entry struct {
 	// TraceHeader is carried but not counted in the size and never
 	// delivered in the event body.
 	TraceHeader string
+	// Tag is an opaque correlation value for the harness, not part of the
+	// AWS request: it is not sent, not counted in the size and never
+	// delivered in the event body. The simulator copies it to every
+	// observation of the event (and to a handler's call), so that the
+	// harness can correlate what it observes without parsing the detail;
+	// a live run ignores it and correlates through detail.metadata. Zero
+	// means untagged.
+	Tag uint64
 }
 
 // Result is one per-entry result of PutEvents (PutEventsResultEntry):

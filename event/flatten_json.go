@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
@@ -302,7 +303,13 @@ func scanString(b []byte, i int) (end int, esc, ok bool) {
 	for {
 		// Eight bytes at a time while none of them needs attention (SWAR:
 		// a quote, a backslash or a control character sets a high bit).
-		for i+8 <= len(b) {
+		// After a few plain words the string is a long one: plainRun
+		// skips the rest of its plain bytes faster.
+		for words := 0; i+8 <= len(b); words++ {
+			if words == 4 {
+				i = plainRun(b, i)
+				break
+			}
 			x := binary.LittleEndian.Uint64(b[i:])
 			q := x ^ (swarOnes * '"')
 			s := x ^ (swarOnes * '\\')
@@ -340,6 +347,45 @@ func scanString(b []byte, i int) (end int, esc, ok bool) {
 			return 0, false, false
 		}
 	}
+}
+
+// plainRun returns the index of the first quote or backslash at or after
+// i (len(b) when there is none) if no control character comes before it;
+// otherwise it returns i, leaving the byte-wise scan to find that
+// character. It finds the quote and the backslash with bytes.IndexByte
+// (vectorized) and checks for control characters eight bytes at a time
+// without a branch per word.
+func plainRun(b []byte, i int) int {
+	end := len(b)
+	if q := bytes.IndexByte(b[i:], '"'); q >= 0 {
+		end = i + q
+	}
+	if k := bytes.IndexByte(b[i:end], '\\'); k >= 0 {
+		end = i + k
+	}
+	const k = swarOnes * 0x20
+	var acc uint64
+	s := b[i:end]
+	for ; len(s) >= 32; s = s[32:] {
+		x0 := binary.LittleEndian.Uint64(s)
+		x1 := binary.LittleEndian.Uint64(s[8:])
+		x2 := binary.LittleEndian.Uint64(s[16:])
+		x3 := binary.LittleEndian.Uint64(s[24:])
+		acc |= (x0-k)&^x0 | (x1-k)&^x1 | (x2-k)&^x2 | (x3-k)&^x3
+	}
+	for ; len(s) >= 8; s = s[8:] {
+		x := binary.LittleEndian.Uint64(s)
+		acc |= (x - k) &^ x
+	}
+	if acc&swarHigh != 0 {
+		return i
+	}
+	for _, c := range s {
+		if c < 0x20 {
+			return i
+		}
+	}
+	return end
 }
 
 // fitsInt64 reports whether a valid JSON integer is within int64,

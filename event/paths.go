@@ -78,6 +78,14 @@ func (ps *PathSet) Len() int { return len(ps.paths) }
 // Path returns path i.
 func (ps *PathSet) Path(i int) string { return ps.paths[i] }
 
+// TypeFieldsOnly reports whether FlattenEnvelope reads no envelope field
+// but version, detail-type, source, account, region and replay-name: then
+// envelopes that agree on those fields flatten alike, whatever their id,
+// time, resources and detail.
+func (ps *PathSet) TypeFieldsOnly() bool {
+	return ps.id < 0 && ps.time < 0 && ps.resources < 0 && ps.detail == nil
+}
+
 // NeedsDetail reports whether some path goes below "detail", that is
 // whether FlattenEnvelope will parse the detail JSON.
 func (ps *PathSet) NeedsDetail() bool { return ps.detail != nil }

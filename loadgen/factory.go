@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,6 +166,7 @@ type Factory struct {
 	ordersKey  uint64
 	pcg        *rand.PCG
 	r          *rand.Rand
+	head       []byte // IsDetail's scratch
 }
 
 // NewFactory validates cfg and returns its factory. The per-order draws
@@ -230,7 +232,9 @@ func sizeOf(v float64, max int) int {
 
 // Entry returns the PutEvents entry of kind k for o, with a freshly
 // allocated Detail (entries are shared once published, so the detail must
-// not be reused).
+// not be reused) and tagged with its journey (JourneyTag(o.Index), the
+// journey its detail's metadata names: a caller that changes the detail
+// must change or clear the tag).
 func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 	t := f.types[k]
 	return event.Entry{
@@ -238,6 +242,7 @@ func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 		Source:       t.Source,
 		DetailType:   t.DetailType,
 		Detail:       f.AppendDetail(make([]byte, 0, max(o.Size, 384)), o, k),
+		Tag:          JourneyTag(o.Index),
 	}
 }
 
@@ -258,6 +263,22 @@ const padChunk = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
 // the three kinds.
 func (f *Factory) AppendDetail(dst []byte, o *Order, k Kind) []byte {
 	start := len(dst)
+	dst = f.appendHead(dst, o, k)
+	dst = appendPadding(dst, f.padding(o, len(dst)-start))
+	return append(dst, closing...)
+}
+
+// closing ends every detail, after the padding.
+const closing = `"}}`
+
+// padding is the number of padding bytes of a detail whose head is head
+// bytes long.
+func (f *Factory) padding(o *Order, head int) int {
+	return max(o.Size-head-len(closing), 0)
+}
+
+// appendHead appends the detail up to its padding (see AppendDetail).
+func (f *Factory) appendHead(dst []byte, o *Order, k Kind) []byte {
 	dst = append(dst, `{"metadata":{"run_id":"`...)
 	dst = append(dst, f.runID...)
 	dst = append(dst, `","journey_id":"`...)
@@ -300,13 +321,42 @@ func (f *Factory) AppendDetail(dst []byte, o *Order, k Kind) []byte {
 	default:
 		dst = append(dst, `","status":"DELIVERY_SCHEDULED","padding":"`...)
 	}
-	const closing = `"}}`
-	for pad := o.Size - (len(dst) - start) - len(closing); pad > 0; {
-		n := min(pad, len(padChunk))
-		dst = append(dst, padChunk[:n]...)
-		pad -= n
+	return dst
+}
+
+// appendPadding appends n padding bytes.
+func appendPadding(dst []byte, n int) []byte {
+	if n <= 0 {
+		return dst
 	}
-	return append(dst, closing...)
+	start := len(dst)
+	dst = slices.Grow(dst, n)[:start+n]
+	pad := dst[start:]
+	done := copy(pad, padChunk)
+	for done < n {
+		done += copy(pad[done:], pad[:done])
+	}
+	return dst
+}
+
+// IsDetail reports whether detail is exactly the detail of kind k for o
+// (what AppendDetail appends), without building it.
+func (f *Factory) IsDetail(detail []byte, o *Order, k Kind) bool {
+	f.head = f.appendHead(f.head[:0], o, k)
+	head := f.head
+	if len(detail) != len(head)+f.padding(o, len(head))+len(closing) ||
+		string(detail[:len(head)]) != string(head) ||
+		string(detail[len(detail)-len(closing):]) != closing {
+		return false
+	}
+	for pad := detail[len(head) : len(detail)-len(closing)]; len(pad) > 0; {
+		n := min(len(pad), len(padChunk))
+		if string(pad[:n]) != padChunk[:n] {
+			return false
+		}
+		pad = pad[n:]
+	}
+	return true
 }
 
 // escape returns s as the inside of a JSON string literal.

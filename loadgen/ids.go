@@ -46,10 +46,14 @@ func appendID(dst []byte, prefix string, i uint64) []byte {
 
 // appendPadded appends v in decimal, zero-padded to width digits.
 func appendPadded(dst []byte, v uint64, width int) []byte {
+	const zeros = "00000000000000000000"
 	var buf [20]byte
 	b := strconv.AppendUint(buf[:0], v, 10)
-	for n := len(b); n < width; n++ {
-		dst = append(dst, '0')
+	if n := width - len(b); n > 0 {
+		dst = append(dst, zeros[:min(n, len(zeros))]...)
+		for n -= len(zeros); n > 0; n-- {
+			dst = append(dst, '0')
+		}
 	}
 	return append(dst, b...)
 }

@@ -31,6 +31,15 @@ func JourneyOf(detail []byte) (uint64, bool) {
 	return n, digits > 0
 }
 
+// JourneyTag is the event.Entry.Tag of the events of journey i (see
+// Factory.Entry): i+1, so that no journey's tag is the zero "untagged".
+func JourneyTag(i uint64) uint64 { return i + 1 }
+
+// JourneyOfTag returns the journey of a tag made by JourneyTag; false for
+// an untagged entry (tag 0). Only the simulator sees tags: a live run
+// reads the journey from the detail (JourneyOf).
+func JourneyOfTag(tag uint64) (uint64, bool) { return tag - 1, tag != 0 }
+
 // KindOf returns the journey step of a detail-type under the factory's
 // event types.
 func (f *Factory) KindOf(detailType string) (Kind, bool) {

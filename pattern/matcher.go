@@ -50,6 +50,12 @@ func NewMatcher(ps []*Pattern) *Matcher {
 // Len is the number of patterns.
 func (m *Matcher) Len() int { return len(m.pats) }
 
+// TypeFieldsOnly reports whether the patterns read no envelope field but
+// version, detail-type, source, account, region and replay-name: then
+// Match gives the same answer for envelopes that agree on those fields
+// (see event.PathSet.TypeFieldsOnly).
+func (m *Matcher) TypeFieldsOnly() bool { return m.ps.TypeFieldsOnly() }
+
 // Scratch is the reusable working memory of matching: the flattened event
 // and the buffers of the matching algorithm. Keep one per goroutine and
 // pass it to every call; after a few events it stops growing, and matching

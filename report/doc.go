@@ -23,6 +23,7 @@
 //	Expect(from, to)                    one expected delivery on a route
 //	Delivered(from, to, at)             a first delivery on the route
 //	Lost(from, to, cause, dlq, at)      the delivery ended in a DLQ or dropped
+//	LostFor(j, from, to, cause, dlq, at) Lost, for an event of journey j
 //	Consumed(c, id, j, type, at)        every delivery a consumer sees
 //	SideEffect(c, j, type)              the consumer performed its side effect
 //	PutEventsCall(acct, at, n, thr)     every PutEvents request
@@ -133,6 +134,73 @@
 // included: they are demand) or invocations an account made in one
 // second-aligned bucket. A quota for account "" or "*" applies to every
 // account with calls. Used = peak / limit.
+//
+// # Windows
+//
+// Expectations can be limited to windows of the run. The fault windows are
+// given up front (Config.Windows: name, start, end, from the compiled
+// fault timeline; Start == End for an instant fault), and the recorder
+// derives, within the traffic window [0, traffic):
+//
+//	all            the whole run: the top-level metrics of Results
+//	steady         the traffic window minus, for every fault, [start − lead-in, end + grace)
+//	during:FAULT   [start, end) of the fault
+//	after:FAULT    [end + grace, traffic): after the fault and its grace period
+//
+// Grace (Config.Grace, default one minute, negative for none) is the time
+// the system is allowed to recover: [end, end + grace) is neither steady
+// nor after. after:FAULT does not exclude later faults (steady does).
+// Windows are clipped to the traffic window and may be empty.
+//
+// A journey belongs to windows by its intended send time, never by when
+// it was sent or completed, so "the loss during the disabled window
+// equals the orders published in it" is exact. Per window the recorder
+// keeps orders (sent, late, completed, incomplete), an HDR histogram of
+// end-to-end latency, loss (DLQ and dropped by cause), duplicates (by id,
+// by key) and idempotency violations of the window's journeys. A loss is
+// attributed only when the runner names its journey (LostFor; Lost
+// counts in the ledger only), and a journey never sent belongs to no
+// window. Hop latencies, in-flight deliveries, the ledger's balance and
+// planned orders are of the whole run only. Results.Windows lists steady,
+// then during and after of each fault by start; "all" is the top level.
+//
+// Without fault windows, steady is the whole traffic window and costs
+// nothing: its orders, latency and duplicates are the run's, copied at
+// Finish. With K fault windows the traffic window is cut at every start,
+// end and end + grace into at most 3K+1 intervals, each with a fixed set
+// of windows; a journey's interval (2 bytes per journey, in 8 KiB pages)
+// gives its windows for the calls that name only the journey. Each
+// non-empty window holds one latency histogram (about 250 KiB).
+//
+// # Recovery
+//
+// Each fault's recovery time (Results.Recovery, the metric
+// recovery.FAULT) is measured on journeys by intended second: per second
+// of the traffic window the recorder keeps the journeys sent and
+// completed and the slowest completion's end-to-end latency (16 bytes a
+// second, with fault windows only). A second is healthy when
+//
+//   - its incomplete journeys are no more than steady state's share of
+//     incomplete journeys, plus RecoveryTolerance (25%), would allow
+//     (rounded up; none when steady state lost none), and
+//   - its slowest journey is within the bound: the 99th percentile
+//     (nearest rank), over the seconds wholly inside steady with a
+//     completion, of each second's slowest journey, plus 25%.
+//
+// Seconds with no journey are no evidence either way. The system has
+// recovered at the first whole second s ≥ the fault's end that starts
+// RecoveryHold (10 s) of healthy seconds, or healthy seconds up to the
+// end of the traffic window when that comes sooner; the recovery time
+// is s − end (one-second resolution, 0 when healthy at once). The bound
+// compares each second's slowest journey with steady state's slowest
+// journeys per second, not with the p99 of all journeys: at a high rate
+// almost every second has a journey beyond the overall p99, which would
+// never recover. When no second is healthy long enough, the fault is not
+// recovered (recovery_ms −1); when there is no steady second, or no
+// journey after the fault, recovery is not judged (a note says why).
+// Either way an expectation on recovery.FAULT fails, observed "not
+// recovered". Overlapping or close faults share their recovery: the
+// system is judged, not the fault.
 //
 // # Determinism
 //

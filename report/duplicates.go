@@ -91,8 +91,10 @@ func (r *Recorder) Consumed(consumer, eventID string, journey uint64, detailType
 		return
 	}
 	c.byKey++
+	r.win.dupKey(lj)
 	if c.firstIDs[ti].get(lj) == fp || c.ids.seenOrAdd(h, at, r.cfg.DuplicateWindow) {
 		c.byID++
+		r.win.dupID(lj)
 	}
 }
 
@@ -125,6 +127,7 @@ func (r *Recorder) SideEffect(consumer string, journey uint64, detailType string
 	}
 	if c.effects[ti].testAndSet(lj) {
 		c.violations++
+		r.win.violation(lj)
 	}
 }
 

@@ -26,14 +26,19 @@ import (
 //	duplicates.by_id|by_key     repeated deliveries at consumers (count)
 //	idempotency.violations      second side effects (count)
 //	ledger.balanced             every route balances (boolean)
+//	recovery.FAULT              time to recover from the fault (duration)
 //
-// OP is one of < <= > >= == !=.
+// OP is one of < <= > >= == !=. VALUE is a literal in the metric's unit,
+// or another metric of the same kind (e.g. loss == orders.sent), read in
+// the same window. Where a condition is evaluated (its window) is given
+// beside it: see [Condition.EvaluateIn] and [Condition.Validate].
 type Condition struct {
 	Metric string
 	Op     string
 	// Value is the threshold in the metric's unit: nanoseconds for
 	// durations, a count, a ratio in [0,1], or 1/0 for booleans.
 	Value float64
+	Ref   string // the right-hand metric of metric OP metric (Value unused)
 	kind  metricKind
 	text  string
 }
@@ -75,10 +80,10 @@ func metricKindOf(m string) (metricKind, error) {
 		}
 		return 0, fmt.Errorf("hop metrics are hop.HOP.STAT with HOP one of %s", strings.Join(Hops, ", "))
 	case "orders":
-		if len(parts) == 2 && contains([]string{"planned", "sent", "late", "completed", "incomplete"}, parts[1]) {
+		if len(parts) == 2 && contains([]string{"planned", "sent", "late", "completed", "incomplete", "not_sent"}, parts[1]) {
 			return kindCount, nil
 		}
-		return 0, fmt.Errorf("orders takes planned, sent, late, completed or incomplete")
+		return 0, fmt.Errorf("orders takes planned, sent, late, completed, incomplete or not_sent")
 	case "completion":
 		if len(parts) == 1 {
 			return kindRatio, nil
@@ -104,6 +109,11 @@ func metricKindOf(m string) (metricKind, error) {
 		if len(parts) == 2 && parts[1] == "balanced" {
 			return kindBool, nil
 		}
+	case "recovery":
+		if _, ok := recoveryFault(m); ok {
+			return kindDuration, nil
+		}
+		return 0, fmt.Errorf("recovery takes a fault name (e.g. recovery.disable-billing)")
 	}
 	return 0, fmt.Errorf("unknown metric %q (see 'busdrill help run' for the list)", m)
 }
@@ -159,6 +169,10 @@ func ParseCondition(s string) (Condition, error) {
 	if raw == "" {
 		return c, fmt.Errorf("missing value after %s", op)
 	}
+	if ref, isRef, err := metricRef(raw, op, k); isRef {
+		c.Ref = ref
+		return c, err
+	}
 	switch k {
 	case kindDuration:
 		d, err := units.ParseDuration(raw)
@@ -197,28 +211,10 @@ func ParseCondition(s string) (Condition, error) {
 // String returns the condition as written.
 func (c Condition) String() string { return c.text }
 
-// Evaluate checks the condition against results.
+// Evaluate checks the condition against results, over the whole run
+// (window "all"): see [Condition.EvaluateIn].
 func (c Condition) Evaluate(r *Results) (ok bool, observed, threshold string) {
-	v, found := c.observe(r)
-	threshold = c.Op + " " + c.format(c.Value)
-	if !found {
-		return false, "no data", threshold
-	}
-	switch c.Op {
-	case "<":
-		ok = v < c.Value
-	case "<=":
-		ok = v <= c.Value
-	case ">":
-		ok = v > c.Value
-	case ">=":
-		ok = v >= c.Value
-	case "==":
-		ok = v == c.Value
-	case "!=":
-		ok = v != c.Value
-	}
-	return ok, c.format(v), threshold
+	return c.EvaluateIn(r, WindowAll)
 }
 
 func (c Condition) format(v float64) string {
@@ -226,7 +222,7 @@ func (c Condition) format(v float64) string {
 	case kindDuration:
 		return FormatDuration(time.Duration(v))
 	case kindRatio:
-		return strconv.FormatFloat(v*100, 'f', -1, 64) + "%"
+		return strconv.FormatFloat(math.Round(v*1e4)/1e2, 'f', -1, 64) + "%"
 	case kindBool:
 		return strconv.FormatBool(v != 0)
 	}
@@ -250,7 +246,7 @@ func (c Condition) observe(r *Results) (float64, bool) {
 	case "orders":
 		o := r.Orders
 		return float64(map[string]int64{"planned": o.Planned, "sent": o.Sent, "late": o.Late,
-			"completed": o.Completed, "incomplete": o.Incomplete}[parts[1]]), true
+			"completed": o.Completed, "incomplete": o.Incomplete, "not_sent": o.NotSent}[parts[1]]), true
 	case "completion":
 		if r.Orders.Sent == 0 {
 			return 0, false

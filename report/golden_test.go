@@ -24,6 +24,11 @@ func scriptedRun(seed uint64) *Results {
 		Scenario: "golden", Target: "sim", Version: "test", Seed: seed,
 		Traffic: 4 * time.Second, Cutoff: 20 * time.Second,
 		Quotas: []Quota{{QuotaPutEvents, "*", 10}, {QuotaInvocations, "*", 50}},
+		Windows: []WindowSpec{
+			{Name: "throttle-orders", Start: time.Second, End: 1500 * ms},
+			{Name: "disable-billing", Start: 2 * time.Second, End: 3 * time.Second},
+		},
+		Grace: 500 * ms,
 	})
 	r.Fault(Fault{Name: "throttle-orders", Kind: "throttle", Target: "orders", StartMs: 1000, EndMs: 1500})
 	r.Fault(Fault{Name: "disable-billing", Kind: "rule-disabled", Target: "billing/local/log-all", StartMs: 2000, EndMs: 3000})
@@ -51,14 +56,14 @@ func scriptedRun(seed uint64) *Results {
 		t := t0 + lag + put + time.Duration(50+rng.IntN(200))*ms
 		r.Invocation("delivery", t)
 		if t0 >= 2*time.Second && t0 < 3*time.Second {
-			r.Lost("orders", refBilling, "rule-disabled", false, t)
+			r.LostFor(j, "orders", refBilling, "rule-disabled", false, t)
 		} else {
 			r.Delivered("orders", refBilling, t)
 			r.Consumed(refBilling, id("oc"), j, "Order.Created", t)
 		}
 		if j == 7 {
 			// The delivery handler fails until its retries run out.
-			r.Lost("orders", refDelivery, "retries-exhausted", true, t+time.Minute/10)
+			r.LostFor(j, "orders", refDelivery, "retries-exhausted", true, t+time.Minute/10)
 			r.DeadLettered(t + time.Minute/10)
 			continue
 		}
@@ -110,6 +115,10 @@ func TestResultsGolden(t *testing.T) {
 		{Name: "p99 under 8s", Cond: mustCond(t, "e2e.p99 < 8s")},
 		{Cond: mustCond(t, "ledger.balanced")},
 		{Name: "no loss", Cond: mustCond(t, "loss == 0")},
+		{Name: "no loss in steady state", Cond: mustCond(t, "loss == 0"), Window: "steady"},
+		{Name: "billing misses every order of the disabled window", Cond: mustCond(t, "loss.rule-disabled == orders.sent"), Window: "during:disable-billing"},
+		{Cond: mustCond(t, "e2e.p99 <= 6s"), Window: "after:throttle-orders"},
+		{Cond: mustCond(t, "recovery.throttle-orders < 1s")},
 	}
 	if v := res.Evaluate(conds); v != VerdictFail {
 		t.Errorf("verdict %q, want fail (there is loss)", v)

@@ -28,6 +28,19 @@ type Config struct {
 	DuplicateWindow time.Duration
 	// Quotas are the quotas in force, for the headroom table.
 	Quotas []Quota
+	// Windows are the fault windows, known up front (the compiled fault
+	// timeline), from which the recorder derives the windows of
+	// Results.Windows and the recovery times: see "Windows" in the
+	// package documentation.
+	Windows []WindowSpec
+	// Grace is how long after a fault ends the system may still be
+	// recovering: [end, end+Grace) is neither steady nor after the fault.
+	// Zero means DefaultGrace; negative means none.
+	Grace time.Duration
+	// LeadIn is how long before a fault starts journeys are still taken
+	// to be travelling when it begins: [start−LeadIn, start) is not
+	// steady either. Zero means DefaultGrace; negative means none.
+	LeadIn time.Duration
 }
 
 // Quota is one rate quota in force.
@@ -103,8 +116,9 @@ type Recorder struct {
 	hops      [4]*Histogram
 	extraHops map[string]*Histogram
 
-	routeIdx map[routeKey]int32
-	routes   []*routeState
+	routeIdx   map[routeKey]int32
+	routes     []*routeState
+	routeCache [64]*routeState // see route
 
 	consumerIdx map[string]int32
 	consumers   []*consumerState
@@ -119,6 +133,8 @@ type Recorder struct {
 
 	faults    []Fault
 	anomalies map[string]int64
+
+	win *windowing
 }
 
 type journeyState struct {
@@ -153,6 +169,7 @@ func NewRecorder(cfg Config) *Recorder {
 		r.hops[i] = NewHistogram()
 	}
 	r.initSeries()
+	r.initWindows()
 	return r
 }
 
@@ -188,6 +205,7 @@ func (r *Recorder) Sent(journey uint64, intended, actual time.Duration) {
 	late := actual-intended > r.cfg.LateTolerance
 	r.inflight[lj] = journeyState{intended: intended, late: late}
 	r.sent++
+	r.win.sent(lj, intended, late)
 	if p := r.point(actual); p != nil {
 		p.Sent++
 		if late {
@@ -214,6 +232,7 @@ func (r *Recorder) NotSent(journey uint64, cause string) {
 	if st, ok := r.inflight[lj]; ok {
 		delete(r.inflight, lj)
 		r.sent--
+		r.win.unsent(lj, st.intended, st.late)
 		if st.late {
 			r.late--
 		}
@@ -276,6 +295,7 @@ func (r *Recorder) Completed(journey uint64, at time.Duration) {
 	e2e := at - st.intended
 	r.e2e.Record(e2e)
 	r.completedAt(at, e2e)
+	r.win.completed(st.intended, e2e)
 }
 
 // Fault adds an entry to the fault timeline.
@@ -336,6 +356,7 @@ func (r *Recorder) Finish(metrics map[string]int64) *Results {
 	}
 	res.Ledger = r.ledger()
 	res.Duplicates, res.Idempotency = r.duplicates()
+	res.Windows, res.Recovery = r.finishWindows(res, anomalies)
 	res.Faults = slices.Clone(r.faults)
 	if res.Faults == nil {
 		res.Faults = []Fault{}

@@ -29,6 +29,8 @@ type Results struct {
 	Duplicates   []Duplicates       `json:"duplicates"`
 	Idempotency  Idempotency        `json:"idempotency"`
 	Faults       []Fault            `json:"faults"`
+	Windows      []WindowResult     `json:"windows,omitempty"`
+	Recovery     []Recovery         `json:"recovery,omitempty"`
 	Series       []Point            `json:"series"`
 	Quotas       []Headroom         `json:"quotas"`
 	Metrics      map[string]int64   `json:"metrics,omitempty"`
@@ -174,7 +176,7 @@ type Expectation struct {
 	OK        bool   `json:"ok"`
 	Observed  string `json:"observed"`
 	Threshold string `json:"threshold"`
-	// Window is where it was evaluated: "all", "steady", a fault name,
-	// or "recovery".
+	// Window is where it was evaluated: "all" (or empty: the whole
+	// run), "steady", "during:FAULT" or "after:FAULT".
 	Window string `json:"window,omitempty"`
 }

@@ -149,6 +149,9 @@ type rates struct {
 	idx      map[string]int
 	accounts []string
 	counts   [][]int32
+	// cache[stringSlot(account)%8] is an index into accounts + 1 (0:
+	// empty), a lookaside for idx.
+	cache [8]int
 }
 
 func (rt *rates) add(r *Recorder, account string, at time.Duration) {
@@ -156,8 +159,14 @@ func (rt *rates) add(r *Recorder, account string, at time.Duration) {
 	if s < 0 {
 		return
 	}
-	i, ok := rt.idx[account]
+	slot := &rt.cache[stringSlot(account)%uint(len(rt.cache))]
+	i, ok := *slot-1, *slot > 0 && rt.accounts[*slot-1] == account
 	if !ok {
+		i, ok = rt.idx[account]
+	}
+	if ok {
+		*slot = i + 1
+	} else {
 		if rt.idx == nil {
 			rt.idx = map[string]int{}
 		}
@@ -165,6 +174,7 @@ func (rt *rates) add(r *Recorder, account string, at time.Duration) {
 		rt.idx[account] = i
 		rt.accounts = append(rt.accounts, account)
 		rt.counts = append(rt.counts, make([]int32, len(r.series)))
+		*slot = i + 1
 	}
 	if s >= int64(len(rt.counts[i])) {
 		rt.counts[i] = grow(rt.counts[i], int(s))

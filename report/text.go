@@ -95,6 +95,8 @@ func WriteText(w io.Writer, r *Results) error {
 		}
 	}
 
+	writeWindows(&b, r)
+
 	if len(r.Anomalies) > 0 {
 		fmt.Fprintf(&b, "anomalies (observations that contradict each other): %s\n", fmtDropped(r.Anomalies))
 	}

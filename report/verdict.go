@@ -7,8 +7,9 @@ type NamedCondition struct {
 	// written.
 	Name string
 	Cond Condition
-	// Window is where the condition is evaluated ("all" when empty is
-	// implied; see Expectation.Window).
+	// Window is where the condition is evaluated: "" or "all" (the
+	// whole run), "steady", "during:FAULT" or "after:FAULT"; see
+	// [Condition.EvaluateIn] and [ValidateWindow].
 	Window string
 }
 
@@ -25,7 +26,7 @@ func (r *Results) Evaluate(conds []NamedCondition) string {
 	r.Expectations = make([]Expectation, 0, len(conds))
 	r.Verdict = VerdictPass
 	for _, nc := range conds {
-		ok, observed, threshold := nc.Cond.Evaluate(r)
+		ok, observed, threshold := nc.Cond.EvaluateIn(r, nc.Window)
 		name := nc.Name
 		if name == "" {
 			name = nc.Cond.String()

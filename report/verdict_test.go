@@ -7,6 +7,7 @@ func TestEvaluate(t *testing.T) {
 		Orders:  Orders{Sent: 100, Completed: 100},
 		Latency: map[string]Summary{LatencyE2E: {Count: 100, P99: 5500}},
 		Ledger:  Ledger{Balanced: true},
+		Windows: []WindowResult{{Name: WindowSteady, E2E: Summary{Count: 90, P99: 5500}}},
 	}
 	tests := []struct {
 		name    string

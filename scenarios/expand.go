@@ -64,6 +64,22 @@ func expandReference(r *ReferenceSpec, pos yamlstrict.Pos, loc *locator) *topolo
 		}
 		loc.from(fmt.Sprintf("accounts[%d]", i+1), &r.Services[i].Origin)
 	}
+	if fo := r.Fanout; fo != nil {
+		bus := &t.Buses[0]
+		for i := range bus.Rules {
+			for k := range bus.Rules[i].Targets {
+				if tg := &bus.Rules[i].Targets[k]; tg.Kind == topology.KindBus {
+					tg.Retry = convertRetry(fo.Retry)
+					if fo.DLQ != "" {
+						tg.DLQ = bus.Account + "/" + fo.DLQ
+					}
+				}
+			}
+		}
+		if fo.DLQ != "" {
+			t.Queues = append(t.Queues, topology.Queue{Account: bus.Account, Name: fo.DLQ})
+		}
+	}
 	for i := range r.Queues {
 		q := &r.Queues[i]
 		loc.from(fmt.Sprintf("queues[%d]", len(t.Queues)), &q.Origin)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/units"
 )
@@ -19,7 +20,7 @@ type File struct {
 	Traffic  TrafficSpec    `yaml:"traffic,omitempty" required:"true" doc:"The order traffic: an open-model arrival process."`
 	Drain    units.Duration `yaml:"drain,omitempty" doc:"How long to keep running after traffic stops before counting what is still in flight. Default 2m."`
 	Model    ModelSpec      `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
-	Faults   []FaultSpec    `yaml:"faults,omitempty" doc:"Faults injected during the run."`
+	Faults   []chaos.Spec   `yaml:"faults,omitempty" doc:"Faults injected during the run."`
 	Expect   []ExpectSpec   `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
 
 	Origin yamlstrict.Origin `yaml:"-"`
@@ -46,7 +47,15 @@ type ReferenceSpec struct {
 	Services   []AccountSpec     `yaml:"services,omitempty" required:"true" doc:"The service accounts, in order."`
 	Queues     []RefSpec         `yaml:"queues,omitempty" doc:"Extra queues (e.g. dead-letter queues) to declare."`
 	Archive    *ArchiveSpec      `yaml:"archive,omitempty" doc:"An archive of the global bus (its bus defaults to bus/global)."`
+	Fanout     *FanoutSpec       `yaml:"fanout,omitempty" doc:"Retry policy and dead-letter queue of the global bus's fan-out targets."`
 	Origin     yamlstrict.Origin `yaml:"-"`
+}
+
+// FanoutSpec configures the fan-out targets (global bus → each local bus)
+// of the reference shorthand.
+type FanoutSpec struct {
+	Retry *RetrySpec `yaml:"retry,omitempty" doc:"Retry policy of each fan-out target."`
+	DLQ   string     `yaml:"dlq,omitempty" doc:"Name of a dead-letter queue in the bus account for every fan-out target (declared automatically)."`
 }
 
 // AccountSpec names an account.

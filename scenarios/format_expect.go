@@ -18,8 +18,9 @@ import (
 //	  - name: steady p99
 //	    that: e2e.p99 < 8s
 type ExpectSpec struct {
-	Name string `yaml:"name,omitempty" doc:"A name for reports. Default: the condition."`
-	That string `yaml:"that,omitempty" required:"true" doc:"The condition: METRIC OP VALUE, e.g. e2e.p99 < 8s, or a boolean metric such as ledger.balanced."`
+	Name   string `yaml:"name,omitempty" doc:"A name for reports. Default: the condition."`
+	That   string `yaml:"that,omitempty" required:"true" doc:"The condition: METRIC OP VALUE, e.g. e2e.p99 < 8s, or a boolean metric such as ledger.balanced."`
+	Window string `yaml:"window,omitempty" doc:"Where it is evaluated: all (default), steady (outside every fault and its grace period), during:FAULT, or after:FAULT (after the fault and a grace period)."`
 
 	Pos yamlstrict.Pos `yaml:"-"`
 }
@@ -50,8 +51,9 @@ func (ExpectSpec) StrictJSONSchema(g *yamlstrict.SchemaGenerator) map[string]any
 				"additionalProperties": false,
 				"required":             []any{"that"},
 				"properties": map[string]any{
-					"name": map[string]any{"type": "string"},
-					"that": map[string]any{"type": "string"},
+					"name":   map[string]any{"type": "string"},
+					"that":   map[string]any{"type": "string"},
+					"window": map[string]any{"type": "string", "pattern": "^(all|steady|(during|after):.+)$"},
 				},
 			},
 		},

@@ -41,15 +41,3 @@ type BackoffSpec struct {
 	Cap    units.Duration `yaml:"cap,omitempty" required:"true"`
 	Jitter float64        `yaml:"jitter,omitempty" doc:"0..1: the fraction of each delay that is randomised downward."`
 }
-
-// FaultSpec is one fault of the scenario's fault schedule. The slot is
-// part of the format now; the fault kinds arrive with the chaos engine,
-// and until then any fault is reported as not yet supported rather than
-// silently ignored.
-type FaultSpec struct {
-	Name string         `yaml:"name,omitempty"`
-	Kind string         `yaml:"kind,omitempty" required:"true"`
-	Rest map[string]any `yaml:",inline"`
-
-	Origin yamlstrict.Origin `yaml:"-"`
-}

@@ -9,12 +9,14 @@ import (
 // consumes one detail-type from its local bus and, after a processing
 // time, may publish the next event of the journey.
 type ServiceSpec struct {
-	Name    string `yaml:"name,omitempty" required:"true" doc:"Service name; its handler is account/name."`
-	Account string `yaml:"account,omitempty" required:"true" doc:"The account the service runs in."`
-	Bus     string `yaml:"bus,omitempty" doc:"The bus it consumes from, in its account. Default local."`
-	On      string `yaml:"on,omitempty" required:"true" doc:"The detail-type it consumes."`
-	Emit    string `yaml:"emit,omitempty" doc:"The detail-type it publishes after processing (one of Order.Created, Delivery.Updated, Order.Updated); empty publishes nothing."`
-	EmitTo  string `yaml:"emit_to,omitempty" doc:"The bus it publishes to (account/bus). Default: the global bus of the reference topology."`
+	Name    string      `yaml:"name,omitempty" required:"true" doc:"Service name; its handler is account/name."`
+	Account string      `yaml:"account,omitempty" required:"true" doc:"The account the service runs in."`
+	Bus     string      `yaml:"bus,omitempty" doc:"The bus it consumes from, in its account. Default local."`
+	On      string      `yaml:"on,omitempty" doc:"The detail-type it consumes (give on or pattern)."`
+	Pattern PatternText `yaml:"pattern,omitempty" doc:"The pattern of the rule feeding the service, for services that consume more than one detail-type (give on or pattern)."`
+	Emit    string      `yaml:"emit,omitempty" doc:"The detail-type it publishes after processing (one of Order.Created, Delivery.Updated, Order.Updated); empty publishes nothing."`
+	EmitTo  string      `yaml:"emit_to,omitempty" doc:"The bus it publishes to (account/bus). Default: the global bus of the reference topology."`
+	Relay   string      `yaml:"relay,omitempty" doc:"Makes the service a gateway: it republishes every event it consumes unchanged but for its source, set to this value (e.g. external), to emit_to. Excludes emit."`
 
 	Processing  units.Dist        `yaml:"processing,omitempty" doc:"Processing time per event, e.g. lognormal(median=5s, p99=6s). Default lognormal(median=20ms, p99=200ms)."`
 	Concurrency int               `yaml:"concurrency,omitempty" doc:"Concurrent invocations; further events wait. Default 1000."`

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/busdrill/busdrill/chaos"
 	"os"
 	"regexp"
 	"strings"
@@ -33,6 +34,8 @@ type Scenario struct {
 	// and one HandlerSpec per service (without business logic: the
 	// runtime attaches it).
 	Params backbone.Params
+	// Faults is the compiled fault timeline.
+	Faults *chaos.Timeline
 	Expect []Expectation
 	Source []byte
 	// Spec is the file as decoded, before expansion.
@@ -50,6 +53,9 @@ type Service struct {
 	On  string
 	// Emit is the detail-type published after processing, or "".
 	Emit string
+	// Relay, when set, makes the service a gateway republishing what it
+	// consumes with this source.
+	Relay string
 	// EmitTo is the bus it publishes to, "account/bus".
 	EmitTo      string
 	Idempotency Idempotency
@@ -74,7 +80,10 @@ type Traffic struct {
 type Expectation struct {
 	Name string
 	Cond report.Condition
-	Pos  yamlstrict.Pos
+	// Window is where it is evaluated: "" (all), "steady",
+	// "during:FAULT" or "after:FAULT".
+	Window string
+	Pos    yamlstrict.Pos
 }
 
 // Defaults of optional keys.
@@ -159,15 +168,52 @@ func Load(filename string, data []byte) (*Scenario, error) {
 		if name == "" {
 			name = c.String()
 		}
-		s.Expect = append(s.Expect, Expectation{Name: name, Cond: c, Pos: e.Pos})
+		s.Expect = append(s.Expect, Expectation{Name: name, Cond: c, Window: e.Window, Pos: e.Pos})
 	}
-	for i, ft := range f.Faults {
-		errs.Add(ft.Origin.Pos, fmt.Sprintf("faults[%d]", i), fmt.Errorf("fault kind %q: this version of busdrill does not inject faults yet (the faults list must be empty)", ft.Kind))
+	if t != nil {
+		env := chaos.Env{Topology: t, Services: map[string]chaos.ServiceRef{}, Cutoff: s.Traffic.duration() + s.Drain}
+		for _, svc := range s.Services {
+			env.Services[svc.Name] = chaos.ServiceRef{Account: svc.Account, Handler: svc.Handler, Consumer: svc.Consumer()}
+		}
+		var ferrs yamlstrict.Errors
+		s.Faults, ferrs = chaos.Compile(f.Faults, env)
+		errs = append(errs, ferrs...)
+		for i, e := range f.Expect {
+			if err := checkWindow(e.Window, s.Faults); err != nil {
+				errs.Add(e.Pos, fmt.Sprintf("expect[%d].window", i), err)
+				continue
+			}
+			if c, err := report.ParseCondition(e.That); err == nil {
+				if err := c.Validate(e.Window, s.Faults.Names()); err != nil {
+					errs.Add(e.Pos, fmt.Sprintf("expect[%d]", i), err)
+				}
+			}
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkWindow checks an expectation's window against the faults.
+func checkWindow(w string, tl *chaos.Timeline) error {
+	if w == "" || w == "all" || w == "steady" {
+		return nil
+	}
+	kind, name, ok := strings.Cut(w, ":")
+	if !ok || (kind != "during" && kind != "after") {
+		return fmt.Errorf("window %q: use all, steady, during:FAULT or after:FAULT", w)
+	}
+	for i := range tl.Faults {
+		if tl.Faults[i].Name == name {
+			if tl.Faults[i].Instant() && kind == "during" {
+				return fmt.Errorf("window %q: %s happens at an instant; it has no during", w, name)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("window %q: no fault named %q (faults: %s)", w, name, strings.Join(tl.Names(), ", "))
 }
 
 // checkTargets reports targets with no destination. (Several

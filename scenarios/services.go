@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/busdrill/busdrill/event"
 	"slices"
 	"strings"
 
@@ -46,7 +47,7 @@ func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.E
 		}
 		svc := Service{
 			Name: sp.Name, Account: sp.Account, Handler: sp.Account + "/" + sp.Name, Bus: busRef,
-			On: sp.On, Emit: sp.Emit, EmitTo: sp.EmitTo,
+			On: sp.On, Emit: sp.Emit, EmitTo: sp.EmitTo, Relay: sp.Relay,
 			Idempotency: Idempotency{Strategy: sp.Idempotency.Strategy, Window: sp.Idempotency.Window.D()},
 		}
 		if svc.Idempotency.Strategy == "" {
@@ -58,7 +59,13 @@ func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.E
 		if svc.Emit != "" && !slices.Contains(JourneyTypes, svc.Emit) {
 			errs.Add(o.At("emit"), o.PathOf("emit"), fmt.Errorf("cannot emit %q: a service emits one of %s", svc.Emit, strings.Join(JourneyTypes, ", ")))
 		}
-		if svc.Emit != "" && svc.EmitTo == "" {
+		if (sp.On == "") == sp.Pattern.IsZero() {
+			errs.Add(o.Pos, o.Path, fmt.Errorf("give on (a detail-type) or pattern, one of them"))
+		}
+		if svc.Relay != "" && svc.Emit != "" {
+			errs.Add(o.At("relay"), o.PathOf("relay"), fmt.Errorf("a relay republishes what it consumes: it takes no emit"))
+		}
+		if (svc.Emit != "" || svc.Relay != "") && svc.EmitTo == "" {
 			if svc.EmitTo = defBus; defBus == "" {
 				errs.Add(o.Pos, o.Path, fmt.Errorf("emit_to is required: the topology has no global bus to default to"))
 			}
@@ -75,7 +82,7 @@ func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.E
 		loc.generated(fmt.Sprintf("buses[%d].rules[%d]", b, len(bus.Rules)), o.Pos, o.Path)
 		bus.Rules = append(bus.Rules, topology.Rule{
 			Name:        sp.Name,
-			Pattern:     fmt.Sprintf(`{"detail-type":[%q]}`, sp.On),
+			Pattern:     servicePattern(sp),
 			State:       topology.Enabled,
 			Description: "feeds service " + sp.Name,
 			Targets: []topology.Target{{
@@ -87,6 +94,10 @@ func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.E
 	}
 	return out
 }
+
+// Consumer is the consumer reference of the rule target that invokes the
+// service: "account/bus/rule/target".
+func (s Service) Consumer() string { return s.Bus + "/" + s.Name + "/" + ServiceTarget }
 
 // defaultBus is where orders and emitted events go when the file does not
 // say: the global bus of the reference shorthand, or a bus named global.
@@ -111,4 +122,12 @@ func suggestAccount(t *topology.Topology, name string) string {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
 	return " (accounts: " + strings.Join(names, ", ") + ")"
+}
+
+// servicePattern is the pattern of the rule feeding a service.
+func servicePattern(sp *ServiceSpec) string {
+	if !sp.Pattern.IsZero() {
+		return sp.Pattern.JSON
+	}
+	return `{"detail-type":[` + string(event.AppendJSONString(nil, sp.On)) + `]}`
 }

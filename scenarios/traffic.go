@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/loadgen"
@@ -117,4 +118,16 @@ func defaultOrigin(f *File, t *topology.Topology, svcs []Service) string {
 		return t.Accounts[1].Name
 	}
 	return ""
+}
+
+// duration is the length of the traffic window.
+func (t Traffic) duration() time.Duration {
+	if t.Arrivals.Shape == nil {
+		return 0
+	}
+	p, err := loadgen.Compile(t.Arrivals.Shape)
+	if err != nil {
+		return 0
+	}
+	return p.Duration()
 }

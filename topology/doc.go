@@ -85,17 +85,22 @@
 // the model) and answers [Router.ExpectedRoutes]: the consumers an event
 // published by an account to a bus reaches in the nominal topology (rules
 // in their configured state, policies as configured, no faults). The walk
-// is exactly the model's routing:
+// is the model's routing, except for the one-hop rule:
 //
 //   - a sender needs the bus policy's permission for another account's bus
 //     (else PutEvents answers AccessDenied: no routes); an unknown bus has
 //     no routes;
 //   - at each bus every ENABLED rule whose pattern matches invokes each of
 //     its targets; queue, log and handler targets are consumers;
-//   - a bus target forwards when the one-hop rule allows it
-//     ([ForwardRefusal]: an event that arrived through a bus-to-bus
-//     forward is never forwarded again) and the destination's policy
-//     allows the forwarding bus's account. The event keeps its account.
+//   - a bus target forwards when the destination's policy allows the
+//     forwarding bus's account. The event keeps its account. The one-hop
+//     rule ([ForwardRefusal]: an event that arrived through a bus-to-bus
+//     forward is never forwarded again) is deliberately NOT applied:
+//     expected routes are what the topology's author configured, so a
+//     second hop that EventBridge refuses shows in the loss ledger as
+//     deliveries lost with THIRD_ACCOUNT_HOP_DETECTED rather than as
+//     deliveries nobody expected. The walk stops after a bounded number of
+//     forwards, so a misconfigured cycle of rules ends.
 //
 // The result is sorted and is a multiset: a consumer reached along two
 // paths appears twice. [Router.AppendFromBus], [Router.AppendFromRule] and

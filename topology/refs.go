@@ -190,7 +190,13 @@ func (x *Index) ResolveBus(sender int, name string) (account, bus int) {
 		}
 		acct, busName = a, n
 	}
-	b, ok := x.buses[x.T.Accounts[acct].Name+"/"+busName]
+	// The reference "account/name", built on the stack: a map lookup
+	// with a converted byte slice does not allocate.
+	var buf [64]byte
+	ref := append(buf[:0], x.T.Accounts[acct].Name...)
+	ref = append(ref, '/')
+	ref = append(ref, busName...)
+	b, ok := x.buses[string(ref)]
 	if !ok {
 		return acct, -1
 	}

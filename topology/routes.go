@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/busdrill/busdrill/event"
@@ -51,8 +52,24 @@ type Router struct {
 	dest [][][]int
 
 	scratch pattern.Scratch
-	hits    [2][]int
+	hits    [][]int
+
+	// memo holds ExpectedRoutes' answers when every matcher reads only
+	// the envelope fields of the key (memoOK): the nominal routes are then
+	// a function of the key.
+	memo   map[routesKey][]string
+	memoOK bool
 }
+
+// routesKey is what the expected routes of an event depend on when no
+// pattern reads its id, time, resources or detail.
+type routesKey struct {
+	sender                                           int
+	bus, detailType, source, account, region, replay string
+}
+
+// maxMemo bounds Router.memo; keys past it are computed every time.
+const maxMemo = 4096
 
 // NewRouter compiles t. It fails with a Problems error when t does not
 // validate.
@@ -90,6 +107,13 @@ func NewRouter(t *Topology) (*Router, error) {
 		}
 		r.matchers[b] = pattern.NewMatcher(ps)
 	}
+	r.memoOK = true
+	for _, m := range r.matchers {
+		r.memoOK = r.memoOK && m.TypeFieldsOnly()
+	}
+	if r.memoOK {
+		r.memo = map[routesKey][]string{}
+	}
 	return r, nil
 }
 
@@ -117,36 +141,77 @@ func (r *Router) Dest(b, i, t int) int { return r.dest[b][i][t] }
 // has no routes; at each bus every ENABLED rule whose pattern matches
 // invokes each of its targets; queue, log and handler targets are
 // consumers; a bus target forwards when the destination's policy allows
-// the forwarding bus's account and the one-hop rule ([ForwardRefusal])
-// allows it.
+// the forwarding bus's account. The one-hop rule ([ForwardRefusal]) is not
+// applied: see AppendFromTarget.
 func (r *Router) ExpectedRoutes(sender, bus string, env *event.Envelope) []string {
+	return r.AppendExpectedRoutes(nil, sender, bus, env)
+}
+
+// AppendExpectedRoutes appends ExpectedRoutes(sender, bus, env) to dst.
+// When no pattern of the topology reads an event's id, time, resources or
+// detail, the routes depend only on the sender, the bus and the
+// envelope's other fields, and the router remembers them: the topology
+// must not change after NewRouter (its patterns are compiled once
+// already).
+func (r *Router) AppendExpectedRoutes(dst []string, sender, bus string, env *event.Envelope) []string {
 	s, ok := r.X.Account(sender)
 	if !ok {
-		return nil
+		return dst
 	}
+	if !r.memoOK {
+		return r.appendExpected(dst, s, bus, env)
+	}
+	k := routesKey{s, bus, env.DetailType, env.Source, env.Account, env.Region, env.ReplayName}
+	if routes, ok := r.memo[k]; ok {
+		return append(dst, routes...)
+	}
+	start := len(dst)
+	dst = r.appendExpected(dst, s, bus, env)
+	if len(r.memo) < maxMemo {
+		r.memo[k] = slices.Clone(dst[start:])
+	}
+	return dst
+}
+
+func (r *Router) appendExpected(dst []string, s int, bus string, env *event.Envelope) []string {
 	owner, b := r.X.ResolveBus(s, bus)
 	if b < 0 {
-		return nil
+		return dst
 	}
 	t := r.X.T
 	if !PolicyAllows(t.Buses[b].Policy, &t.Accounts[owner], &t.Accounts[s]) {
-		return nil
+		return dst
 	}
-	out := r.AppendFromBus(nil, b, env, false)
-	sort.Strings(out)
-	return out
+	start := len(dst)
+	dst = r.AppendFromBus(dst, b, env, false)
+	sort.Strings(dst[start:])
+	return dst
 }
 
 // AppendFromBus appends the consumers an event arriving at bus b reaches
 // nominally; hopped says whether it arrived through a bus-to-bus forward.
 func (r *Router) AppendFromBus(dst []string, b int, env *event.Envelope, hopped bool) []string {
-	depth := 0
+	return r.appendFromBus(dst, b, env, hopDepth(hopped))
+}
+
+// maxForwards bounds the nominal walk through bus-to-bus forwards: a
+// misconfigured cycle of rules would otherwise never end.
+const maxForwards = 8
+
+func hopDepth(hopped bool) int {
 	if hopped {
-		depth = 1
+		return 1
+	}
+	return 0
+}
+
+func (r *Router) appendFromBus(dst []string, b int, env *event.Envelope, depth int) []string {
+	for len(r.hits) <= depth {
+		r.hits = append(r.hits, nil)
 	}
 	r.hits[depth] = r.matchers[b].Match(env, &r.scratch, r.hits[depth][:0])
 	for _, i := range r.hits[depth] {
-		dst = r.AppendFromRule(dst, b, i, env, hopped)
+		dst = r.appendFromRule(dst, b, i, env, depth)
 	}
 	return dst
 }
@@ -155,26 +220,42 @@ func (r *Router) AppendFromBus(dst []string, b int, env *event.Envelope, hopped 
 // an event the rule matches (the caller has matched it). A rule configured
 // DISABLED reaches nothing.
 func (r *Router) AppendFromRule(dst []string, b, i int, env *event.Envelope, hopped bool) []string {
+	return r.appendFromRule(dst, b, i, env, hopDepth(hopped))
+}
+
+func (r *Router) appendFromRule(dst []string, b, i int, env *event.Envelope, depth int) []string {
 	rule := &r.X.T.Buses[b].Rules[i]
 	if !rule.IsEnabled() {
 		return dst
 	}
 	for k := range rule.Targets {
-		dst = r.AppendFromTarget(dst, b, i, k, env, hopped)
+		dst = r.appendFromTarget(dst, b, i, k, env, depth)
 	}
 	return dst
 }
 
 // AppendFromTarget appends the consumers reached through target k of rule i
 // of bus b.
+//
+// The walk follows bus-to-bus forwards as they are configured, without the
+// one-hop rule: the expected routes are what the topology's author
+// intended, so that when EventBridge refuses a second hop
+// (THIRD_ACCOUNT_HOP_DETECTED) the ledger shows the deliveries it cut as
+// lost with that cause, instead of never expecting them. Destination
+// policies still apply (a forward the policy refuses was never possible),
+// and the walk stops after maxForwards forwards, so a cycle of rules ends.
 func (r *Router) AppendFromTarget(dst []string, b, i, k int, env *event.Envelope, hopped bool) []string {
+	return r.appendFromTarget(dst, b, i, k, env, hopDepth(hopped))
+}
+
+func (r *Router) appendFromTarget(dst []string, b, i, k int, env *event.Envelope, depth int) []string {
 	t := r.X.T
 	tg := &t.Buses[b].Rules[i].Targets[k]
 	if tg.Kind != KindBus {
 		return append(dst, r.consumers[b][i][k])
 	}
 	d := r.dest[b][i][k]
-	if d < 0 || ForwardRefusal(hopped) != "" {
+	if d < 0 || depth >= maxForwards {
 		return dst
 	}
 	src, _ := r.X.Account(t.Buses[b].Account)
@@ -182,5 +263,5 @@ func (r *Router) AppendFromTarget(dst []string, b, i, k int, env *event.Envelope
 	if !PolicyAllows(t.Buses[d].Policy, &t.Accounts[own], &t.Accounts[src]) {
 		return dst
 	}
-	return r.AppendFromBus(dst, d, env, true)
+	return r.appendFromBus(dst, d, env, depth+1)
 }

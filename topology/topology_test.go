@@ -181,7 +181,9 @@ func TestExpectedRoutes(t *testing.T) {
 		{"unknown sender", ref, "zz", "bus/global", "X", nil},
 		{"twice", twice, "orders", "bus/global", "X", []string{
 			"bus/global/catch-all/log", "delivery/local/catch-all/log", "delivery/local/catch-all/log"}},
-		{"one hop", hop, "orders", "local", "X", []string{"bus/global/catch-all/log", "orders/local/catch-all/log"}},
+		// The one-hop rule is not applied: the forward it refuses is an expected
+		// route, which the ledger then shows lost with THIRD_ACCOUNT_HOP_DETECTED.
+		{"second hop expected", hop, "orders", "local", "X", []string{"bus/global/catch-all/log", "delivery/local/catch-all/log", "orders/local/catch-all/log"}},
 		{"disabled rule", disabled, "orders", "bus/global", "X", []string{"bus/global/catch-all/log"}},
 		{"policy denies forward", denied, "orders", "bus/global", "X", []string{"bus/global/catch-all/log"}},
 	}

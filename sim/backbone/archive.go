@@ -204,7 +204,7 @@ func (m *Model) replayStep(r int) {
 		to = rs.buckets[rs.next+1]
 	}
 	for _, orig := range rs.events[from:to] {
-		rec := &record{env: orig.env, sender: orig.sender, replay: int32(r)}
+		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r)}
 		rec.env.ReplayName = rs.name
 		if m.p.ReplayNewIDs {
 			m.setID(rec)

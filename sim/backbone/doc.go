@@ -90,7 +90,8 @@
 // (AWS: eventually consistent, no figure); [Model.SetAvailability] (a
 // target or resource failing with a chosen ERROR_CODE, or available
 // again) and [Model.SetHandlerFailureProbability] are data-plane faults
-// and apply at once. These are the actuators of the fault schedule.
+// and apply at once. These are the actuators of the fault schedule, with
+// the fault hooks below.
 //
 // Archives and replay (§7): an archive receives the events of its bus that
 // match its optional pattern, after ArchiveLag; replayed events are never
@@ -105,8 +106,9 @@
 //
 // Not modelled: cross-Region routing, input transformers, the default
 // bus's AWS events, schedules, per-entry ThrottlingException/
-// InternalFailure (chaos may inject them), CancelReplay, rule or target
-// changes other than enable/disable (patterns are compiled once at New),
+// InternalFailure of its own ([Model.SetEntryFailure] injects them),
+// CancelReplay, rule or target changes other than enable/disable
+// (patterns are compiled once at New),
 // SQS consumers (visibility timeout, polling: the consumer's business).
 //
 // # Parameters and defaults
@@ -139,7 +141,88 @@
 // Random streams (rng.Streams from Seed), one per purpose so that adding
 // a fault shifts nothing else: "ids", "latency/ack", "latency/ingest",
 // "latency/forward", "latency/delivery", "latency/invoke", "duplicates",
-// "retry-jitter", "archive-lag", "handler/<account>/<name>".
+// "retry-jitter", "archive-lag", "handler/<account>/<name>"; and, created
+// when a fault hook first needs them, "faults/entries/<account>",
+// "faults/latency/<hop>", "faults/latency/<hop>/<ref>", "faults/redrive".
+//
+// # Fault hooks
+//
+// Data-plane conditions for the chaos engine, in faults.go. Each applies
+// at once (no control-plane lag), emits a KindControlApplied whose Message
+// names the change (e.g. "SetPutEventsQuota a 2/s burst 2"), and has a
+// restore form; an unknown reference or a bad value is an *APIError and
+// changes nothing. Scripts: testdata/fault_*.txt.
+//
+//	SetPutEventsQuota(account, tps, burst)
+//	    the account's PutEvents token bucket (burst 0: one second's worth);
+//	    requests beyond it: whole-request ThrottlingException "Rate
+//	    exceeded". The bucket keeps its tokens in use across the change.
+//	    Restore: tps ≤ 0 (the configured quota). Quotas() still returns the
+//	    configured values.
+//	SetInvocationsQuota(account, tps, burst)
+//	    likewise for invocations: delayed, never dropped (ThrottledRules);
+//	    invocations already delayed keep their grant time. Restore: tps ≤ 0.
+//	SetEntryFailure(account, code, p)
+//	    each entry that passes validation and authorization fails with
+//	    probability p with ErrorCode ThrottlingException ("Rate exceeded")
+//	    or InternalFailure ("Internal service error. Please retry the
+//	    request."; both messages the model's own); other codes are
+//	    refused. HTTP 200, FailedEntryCount, KindPublishRejected,
+//	    PutEventsFailedEntriesCount. Also the account's handlers'
+//	    publishes. Restore: p 0.
+//	SetDuplicateProbability(p), DuplicateProbability()
+//	    overrides Params.DuplicateProbability (EventBridge redelivery: same
+//	    envelope, same id, Duplicate). Restore: p < 0 (the configured value).
+//	SetExtraLatency(hop, d), SetExtraLatencyAt(hop, ref, d)
+//	    adds a sample of d to a hop, "ack", "ingest", "forward", "deliver"
+//	    or "invoke", for what is scheduled from then on (retries and
+//	    duplicates too). ref scopes it: an account (ack, ingest), a bus
+//	    (ingest: events arriving from PutEvents), a target reference, or
+//	    the bus, queue or handler targets deliver to (forward, deliver,
+//	    invoke); a scoped extra adds to the hop-wide one. Restore: d nil
+//	    (with the same hop and ref).
+//	StallHandler(handler, stalled)
+//	    a stalled consumer: it accepts invocations (EventBridge's
+//	    asynchronous invocation succeeds) and ends the runs under way, but
+//	    starts none; accepted invocations and its own retries wait in its
+//	    backlog (in memory). Restore: stalled false, which starts the
+//	    backlog in order, Concurrency at once.
+//	HandlerSpec.FailsOn, SetPoison(handler, f)
+//	    poison events: every run on an event f reports fails, with Cause
+//	    "poison", whatever FailureProbability; the handler's own retries
+//	    apply, then the event is dropped with cause "handler-failed" like
+//	    every failed run (EventBridge's invocation had succeeded, so the
+//	    target's retry policy and DLQ do not apply). f must be a pure
+//	    function of the envelope. Restore: SetPoison(handler, nil).
+//	DLQMessages(queue), Redrive(queue, max)
+//	    the model keeps every message it dead-letters (the original event
+//	    and the DLQ attributes) until redriven. Redrive takes the oldest
+//	    max (≤ 0: all) out of the queue and invokes each failed target
+//	    again with the same envelope (same id), as a redrive function
+//	    calling the target would: after the hop's latency, outside the
+//	    invocations quota, whatever the rule's state, with the target's
+//	    retry policy and DLQ (a target still failing dead-letters it
+//	    again) and counted in the rule's invocation metrics. Each message
+//	    emits one KindRedriven per route its dead-lettering had cut (the
+//	    same Sender, Consumer, EventID as those RouteLost with DLQ true):
+//	    the route is in flight again and ends as any route does.
+//	Statement(bus, sid)
+//	    the statement in force, to remove it (RemovePermission) and later
+//	    put back the exact one (PutPermission); both take the lag.
+//
+// The older data-plane faults: SetAvailability(ref, code) makes a target,
+// queue, handler or destination bus fail its invocations with an
+// ERROR_CODE: retryable codes (THROTTLING, CONNECTION_FAILURE, TIMEOUT,
+// INTERNAL_ERROR, ERROR_FROM_TARGET, TRANSIENT_ASSUME_ROLE,
+// SDK_CLIENT_ERROR, UNKNOWN) are retried with backoff under the target's
+// retry policy, so a handler that comes back in time gets the event; any
+// other (NO_PERMISSIONS, NO_RESOURCE, ...) goes to the DLQ or is dropped
+// at once, RETRY_ATTEMPTS 0; code "" restores.
+// SetHandlerFailureProbability(handler, p) fails handler runs (the
+// handler's own retries, then "handler-failed"); restore with the spec's
+// value. Disabling a rule, revoking a policy statement or a role stay
+// control-plane calls with the lag (DisableRule/EnableRule,
+// RemovePermission/PutPermission, SetRoleAllowed).
 //
 // # Observations
 //
@@ -153,13 +236,15 @@
 // rule-matched, rule-disabled, throttled, forwarded, delivered,
 // handler-accepted, handler-started, handler-failed, retry-scheduled,
 // dead-lettered, dropped, route-lost, control-applied, replay-state,
-// replayed.
+// replayed, redriven.
 //
 // For the loss ledger: each (event, consumer) route of the nominal
 // topology (topology.Router.ExpectedRoutes) ends in exactly one of
 // delivered (Duplicate false), route-lost with DLQ true (in a DLQ), or
 // route-lost with DLQ false (dropped, Cause = "rule-disabled",
-// "handler-failed" or the ERROR_CODE); anything else is in flight. A loss
+// "handler-failed" or the ERROR_CODE); anything else is in flight. A
+// redriven observation puts a route that was in a DLQ back in flight (so
+// a route's last terminal observation is its fate). A loss
 // at a rule or a bus forward emits one route-lost per nominal downstream
 // consumer, computed with the Router from that point; a loss on a path
 // that is not nominal (e.g. the hop limit, a policy that never allowed)
@@ -178,7 +263,9 @@
 // # Cost
 //
 // Memory is proportional to the events in flight: the model keeps no
-// per-event history (dedupe belongs to consumers). Scheduling never
+// per-event history (dedupe belongs to consumers), but for archives and
+// dead-letter queues, which keep their events (DLQ messages until
+// redriven: memory grows with the failures). Scheduling never
 // allocates; the one allocation per published event is its record (the
 // envelope with its id inline), shared by every bus, rule and target it
 // reaches. PutEvents keeps the entries' Detail and Resources slices:
@@ -231,6 +318,18 @@
 //	handler-failure handler=H p=P
 //	start-replay name=N archive=A bus=B start=DUR end=DUR [rules=a,b]
 //	describe-replay name=N
+//
+// and the fault hooks' (script_faults_test.go):
+//
+//	putevents-quota|invocations-quota account=A tps=T [burst=B]  (tps=0: restore)
+//	entry-failure account=A code=C p=P
+//	duplicate-probability p=P      (negative: restore)
+//	extra-latency hop=H [ref=R] [const=DUR | uniform=MIN,MAX]  (neither: restore)
+//	stall handler=H [stalled=BOOL]
+//	poison handler=H [match=S]     (detail contains S; no match: restore)
+//	dlq-messages queue=Q           Model.DLQMessages
+//	redrive queue=Q [max=N]
+//	statement bus=B sid=S
 //
 // To add a script: write testdata/<behaviour>.txt with a comment saying
 // what it shows, the commands and empty "----" blocks, run with -rewrite,

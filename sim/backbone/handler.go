@@ -16,9 +16,9 @@ type handlerState struct {
 	spec     HandlerSpec
 	r        *rand.Rand
 	busy     int
-	queue    []ev // accepted invocations waiting for a free slot, FIFO
-	head     int
+	backlog  backlog // accepted invocations waiting for a free slot, FIFO
 	outage   string
+	stalled  bool // StallHandler: start no run
 	call     HandlerCall
 }
 
@@ -33,6 +33,8 @@ type HandlerCall struct {
 	Consumer string
 	// Env is the event (immutable; it may be kept).
 	Env *event.Envelope
+	// Tag is the event's event.Entry.Tag.
+	Tag uint64
 	// Duplicate marks an extra at-least-once delivery.
 	Duplicate bool
 	// Attempt is the handler's retry number of this run (0 first).
@@ -100,11 +102,11 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 // handlerSubmit queues an accepted invocation for a run.
 func (m *Model) handlerSubmit(e ev) {
 	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
-	if h.busy < h.spec.Concurrency {
+	if h.busy < h.spec.Concurrency && !h.stalled {
 		m.handlerStart(h, e)
 		return
 	}
-	h.queue = append(h.queue, e)
+	m.park(&h.backlog, e)
 }
 
 func (m *Model) handlerStart(h *handlerState, e ev) {
@@ -122,10 +124,10 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 func (m *Model) handlerDone(e ev) {
 	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
 	h.busy--
-	failed := h.spec.FailureProbability > 0 && h.r.Float64() < h.spec.FailureProbability
+	failed, cause := m.runFails(h, e.rec)
 	if failed {
 		if o := m.at(m.begin(KindHandlerFailed, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
-			o.Cause, o.Attempt, o.Duplicate = CauseHandlerFailed, int(e.attempt), e.dup
+			o.Cause, o.Attempt, o.Duplicate = cause, int(e.attempt), e.dup
 			m.emit(o)
 		}
 		if int(e.attempt) < len(h.spec.RetryDelays) {
@@ -147,24 +149,14 @@ func (m *Model) handlerDone(e ev) {
 			m.emit(o)
 		}
 	}
-	if h.head < len(h.queue) {
-		next := h.queue[h.head]
-		h.queue[h.head] = ev{}
-		h.head++
-		if h.head == len(h.queue) {
-			h.queue, h.head = h.queue[:0], 0
-		} else if h.head >= 1024 && 2*h.head >= len(h.queue) {
-			n := copy(h.queue, h.queue[h.head:])
-			clear(h.queue[n:])
-			h.queue, h.head = h.queue[:n], 0
-		}
-		m.handlerStart(h, next)
+	if h.backlog.len() > 0 && !h.stalled {
+		m.handlerStart(h, m.unpark(&h.backlog))
 	}
 	if !failed && h.spec.OnSuccess != nil {
 		c := &h.call
 		c.Consumer = m.buses[e.bus].rules[e.rule].targets[e.tgt].consumer
-		c.Env, c.Duplicate, c.Attempt = &e.rec.env, e.dup, int(e.attempt)
+		c.Env, c.Tag, c.Duplicate, c.Attempt = &e.rec.env, e.rec.tag, e.dup, int(e.attempt)
 		h.spec.OnSuccess(c)
-		c.Env = nil
+		c.Env, c.Tag = nil, 0
 	}
 }

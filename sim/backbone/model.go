@@ -42,12 +42,16 @@ type Model struct {
 	rIDs, rAck, rIngest, rForward, rDeliver, rInvoke *rand.Rand
 	rDup, rJitter, rArchive                          *rand.Rand
 
+	fault faults // fault hooks' state (faults.go)
+
 	scratch pattern.Scratch
 	// detailScratch is the scanner state for validating PutEvents details.
 	detailScratch event.Flat
 	hits          []int
 	downstream    []string
 	results       []event.Result
+	// metas are the envelope metas of packed waiting events (see park).
+	metas []envMeta
 }
 
 // ev is one scheduled engine event. It is a small value (no pointers but
@@ -83,8 +87,10 @@ const (
 // bus, rule and target the event reaches.
 type record struct {
 	env    event.Envelope
-	sender int32 // account index of the publisher
-	replay int32 // replay index, or -1
+	tag    uint64   // the entry's Tag
+	at     sim.Time // when PutEvents accepted it
+	sender int32    // account index of the publisher
+	replay int32    // replay index, or -1
 	id     [36]byte
 }
 
@@ -356,6 +362,7 @@ func (m *Model) begin(k Kind, rec *record) *Observation {
 	m.o = Observation{Kind: k, Time: m.eng.Now()}
 	if rec != nil {
 		m.o.Env = &rec.env
+		m.o.Tag = rec.tag
 		m.o.EventID = rec.env.ID
 		m.o.Sender = m.accounts[rec.sender].name
 		m.o.Replay = rec.env.ReplayName

@@ -76,6 +76,10 @@ const (
 	KindReplayState
 	// KindReplayed: an archived event was re-sent by a replay (Replay).
 	KindReplayed
+	// KindRedriven: Model.Redrive sent a dead-lettered event again to its
+	// target: one per route its dead-lettering cut (Consumer; Queue = the
+	// DLQ, Cause = its ERROR_CODE), which is in flight again.
+	KindRedriven
 	numKinds
 )
 
@@ -99,6 +103,7 @@ var kindNames = [numKinds]string{
 	KindControlApplied:  "control-applied",
 	KindReplayState:     "replay-state",
 	KindReplayed:        "replayed",
+	KindRedriven:        "redriven",
 }
 
 func (k Kind) String() string {
@@ -133,6 +138,9 @@ type Observation struct {
 	// EventID and Env are the event (Env is nil for rejected entries).
 	EventID string
 	Env     *event.Envelope
+	// Tag is the event's event.Entry.Tag (0 for rejected entries): the
+	// harness's correlation value, never part of the trace.
+	Tag uint64
 	// Entry is the index of the entry in its PutEvents request.
 	Entry int
 	// Cause is an error code or drop cause; Message explains it.

@@ -15,6 +15,10 @@ import (
 type Params struct {
 	// Seed derives every random stream of the model (see package doc).
 	Seed uint64
+	// Details, when set, lets the model keep the events waiting in a
+	// handler's backlog without their detail bytes (memory only: see
+	// DetailCodec).
+	Details DetailCodec
 	// Region overrides the topology's Region for the quota tables; ""
 	// uses the topology's.
 	Region string
@@ -167,6 +171,12 @@ type HandlerSpec struct {
 	// successfully; it may publish with c.PutEvents as the handler's
 	// account. Nil means nothing.
 	OnSuccess func(c *HandlerCall)
+	// FailsOn, when set, is a poison predicate: every run on an event it
+	// reports (a pure function of the envelope) fails, with Cause "poison",
+	// whatever FailureProbability; the handler's retries apply, then the
+	// event is dropped with cause "handler-failed" like any failed run. See
+	// also Model.SetPoison.
+	FailsOn func(env *event.Envelope) bool
 }
 
 // DefaultHandlerSpec returns the behaviour of a handler without a spec.

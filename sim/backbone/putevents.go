@@ -82,7 +82,7 @@ func (m *Model) PutEventsTo(dst []event.Result, account string, entries []event.
 func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Response {
 	a := &m.accounts[s]
 	now := m.Now()
-	resp := Response{AckAt: now.Add(sample(m.p.Latency.Ack, m.rAck))}
+	resp := Response{AckAt: now.Add(sample(m.p.Latency.Ack, m.rAck) + m.extraAck(s))}
 	a.metrics[mPutCalls]++
 	var err *APIError
 	switch {
@@ -148,6 +148,9 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 			}
 		}
 	}
+	if code == "" {
+		code, msg = m.entryFault(s) // SetEntryFailure
+	}
 	if code != "" {
 		if o := m.begin(KindPublishRejected, nil); o != nil {
 			o.Sender, o.Account, o.Entry, o.Cause, o.Message = a.name, a.name, i, code, msg
@@ -180,7 +183,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 		}
 		return event.Result{EventID: rec.env.ID}
 	}
-	m.eng.After(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(b)})
+	m.eng.After(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
 	return event.Result{EventID: rec.env.ID}
 }
 
@@ -204,7 +207,7 @@ func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 // newRecord builds the envelope of an accepted entry, with a
 // deterministic version-4 UUID from the "ids" stream.
 func (m *Model) newRecord(s int, en *event.Entry) *record {
-	rec := &record{sender: int32(s), replay: -1}
+	rec := &record{sender: int32(s), replay: -1, tag: en.Tag, at: m.Now()}
 	m.setID(rec)
 	rec.env.DetailType = en.DetailType
 	rec.env.Source = en.Source
@@ -221,10 +224,15 @@ func (m *Model) newRecord(s int, en *event.Entry) *record {
 }
 
 func (m *Model) setID(rec *record) {
-	const hex = "0123456789abcdef"
 	hi, lo := m.rIDs.Uint64(), m.rIDs.Uint64()
 	hi = hi&^0xf000 | 0x4000         // version 4
 	lo = lo&^(0x3<<62) | (0x2 << 62) // RFC 4122 variant
+	formatID(rec, hi, lo)
+}
+
+// formatID writes the UUID of 128 bits (hi, lo) as rec's envelope id.
+func formatID(rec *record, hi, lo uint64) {
+	const hex = "0123456789abcdef"
 	var raw [16]byte
 	for i := 0; i < 8; i++ {
 		raw[i] = byte(hi >> (56 - 8*i))

@@ -88,7 +88,7 @@ func (m *Model) admit(e ev) {
 	}
 	e.kind = evInvoke
 	e.granted = true
-	m.eng.At(grant.Add(sample(t.lat, t.r)), e)
+	m.eng.At(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
 }
 
 // invoke is one attempt to deliver to a target.
@@ -190,7 +190,7 @@ func (m *Model) maybeDuplicate(e ev) {
 	}
 	t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
 	e.dup = true
-	m.eng.After(sample(t.lat, t.r), e)
+	m.eng.After(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
 }
 
 // fail handles a failed attempt: retry a retryable error while the retry
@@ -229,6 +229,7 @@ func (m *Model) fail(e ev, code, msg string) {
 			m.emit(o)
 		}
 		m.downstream = m.nominalFromTarget(e)
+		m.deadLetter(e, t.dlq, code, msg, exhausted)
 		m.routeLost(e.rec, int(e.bus), int(e.rule), int(e.tgt), code, q)
 		return
 	}

@@ -84,6 +84,9 @@ func init() {
 		"start-replay":      cmdStartReplay,
 		"describe-replay":   cmdDescribeReplay,
 	}
+	for name, f := range faultScriptCommands { // script_faults_test.go
+		scriptCommands[name] = f
+	}
 }
 
 func (h *harness) model(t *testing.T, d *datadriven.TestData) *Model {

@@ -17,6 +17,9 @@ const (
 	jHandled
 	jEmitted
 	jCompleted
+	// jPoison: a poison fault marked the order; its events fail the
+	// targeted service's runs.
+	jPoison
 )
 
 // journeys is indexed by journey/stride: a shard sees every stride-th

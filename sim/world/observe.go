@@ -1,8 +1,10 @@
 package world
 
 import (
+	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
 )
 
@@ -43,7 +45,21 @@ func (w *world) observe(o *backbone.Observation) {
 		if o.DLQ {
 			cause = ""
 		}
-		w.rec.Lost(o.Sender, o.Consumer, cause, o.DLQ, t)
+		jid, isJourney := uint64(0), false
+		if o.Env != nil {
+			jid, isJourney = loadgen.JourneyOf(o.Env.Detail)
+		}
+		w.lost(jid, isJourney, o.Sender, o.Consumer, cause, o.DLQ, o.Time)
+	case backbone.KindReplayed:
+		// A replayed event is delivered again: each of its nominal routes
+		// from the bus (through the replay's rules, if it names some) is a
+		// new expected delivery.
+		for _, c := range w.replayRoutes(o) {
+			w.rec.Expect(o.Sender, c)
+		}
+	case backbone.KindRedriven:
+		// A redriven DLQ message is a new attempt at its route.
+		w.rec.Expect(o.Sender, o.Consumer)
 	case backbone.KindDeadLettered:
 		w.rec.DeadLettered(t)
 	}
@@ -62,7 +78,7 @@ func (w *world) delivered(o *backbone.Observation) {
 	if o.Env == nil {
 		return
 	}
-	jid, ok := loadgen.JourneyOf(o.Env.Detail)
+	jid, ok := journeyID(o.Tag, o.Env)
 	if !ok {
 		return
 	}
@@ -91,11 +107,23 @@ func (w *world) journeyOf(o *backbone.Observation, step loadgen.Kind) (*journey,
 	if o.Env.DetailType != w.factory.Type(step).DetailType {
 		return nil, false
 	}
-	jid, ok := loadgen.JourneyOf(o.Env.Detail)
+	jid, ok := journeyID(o.Tag, o.Env)
 	if !ok {
 		return nil, false
 	}
 	return w.journeys.known(jid)
+}
+
+// journeyID is the journey of an event: its detail's metadata says it
+// (loadgen.JourneyOf, as a live run reads it), and the factory's entries
+// carry it in their tag too (loadgen.JourneyTag), which saves the
+// simulator that scan per observation. An untagged event is read from its
+// detail.
+func journeyID(tag uint64, env *event.Envelope) (uint64, bool) {
+	if jid, ok := loadgen.JourneyOfTag(tag); ok {
+		return jid, true
+	}
+	return loadgen.JourneyOf(env.Detail)
 }
 
 // handlerOf returns the handler reference a handler consumer
@@ -115,4 +143,50 @@ func cut(s string) (string, string) {
 		}
 	}
 	return s, ""
+}
+
+// lost records a delivery that will not happen.
+func (w *world) lost(journey uint64, isJourney bool, from, to, cause string, dlq bool, at sim.Time) {
+	if isJourney {
+		w.rec.LostFor(journey, from, to, cause, dlq, at.Duration())
+		return
+	}
+	w.rec.Lost(from, to, cause, dlq, at.Duration())
+}
+
+// replayRoutes are the nominal routes of a replayed event from its bus.
+func (w *world) replayRoutes(o *backbone.Observation) []string {
+	b, ok := w.router.X.Bus(o.Bus)
+	if !ok || o.Env == nil {
+		return nil
+	}
+	w.routeBuf = w.routeBuf[:0]
+	rules := w.replayRules[o.Replay]
+	if len(rules) == 0 {
+		return w.router.AppendFromBus(w.routeBuf, b, o.Env, false)
+	}
+	bus := &w.router.X.T.Buses[b]
+	for i := range bus.Rules {
+		for _, r := range rules {
+			if bus.Rules[i].Name == r {
+				w.routeBuf = w.router.AppendFromRule(w.routeBuf, b, i, o.Env, false)
+			}
+		}
+	}
+	return w.routeBuf
+}
+
+// routesOfEntry are the nominal routes an entry would have had, had it been
+// accepted: what a producer that gives it up loses.
+func (w *world) routesOfEntry(account string, e *event.Entry, now sim.Time) []string {
+	x := w.router.X
+	a, ok := x.Account(account)
+	if !ok {
+		return nil
+	}
+	env := event.Envelope{
+		DetailType: e.DetailType, Source: e.Source, Account: x.T.Accounts[a].ID,
+		Time: now.Wall(), Region: w.model.Region(), Resources: e.Resources, Detail: e.Detail,
+	}
+	return w.router.ExpectedRoutes(account, e.EventBusName, &env)
 }

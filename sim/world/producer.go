@@ -1,6 +1,7 @@
 package world
 
 import (
+	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -9,13 +10,12 @@ import (
 )
 
 // producer is the order service's publishing side: it follows the arrival
-// schedule and publishes each order's Order.Created as its origin account.
+// schedule and publishes each order's Order.Created as its origin account,
+// through that account's client (retries and resends included).
 type producer struct {
 	w       *world
 	id      int
 	pending loadgen.Arrival
-	entries [1]event.Entry
-	results []event.Result
 }
 
 // next schedules the wake-up for the next arrival, if any.
@@ -38,20 +38,27 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w.rec.Sent(a.Index, a.At, now.Duration())
 	w.sent++
 
-	p.entries[0] = w.factory.Entry(&o, loadgen.OrderCreated)
-	p.entries[0].EventBusName = w.busName(o.Origin, w.trafficBus)
-	resp := w.model.PutEventsTo(p.results[:0], o.Origin, p.entries[:])
-	p.results = resp.Entries
-	w.rec.PutEventsCall(o.Origin, now.Duration(), 1, resp.Err != nil && resp.Err.Code == event.CodeThrottling)
-	switch {
-	case resp.Err != nil:
-		w.rec.NotSent(a.Index, resp.Err.Code)
-	case resp.Entries[0].Failed():
-		w.rec.NotSent(a.Index, resp.Entries[0].ErrorCode)
-	default:
-		w.rec.Hop(report.HopPutAck, resp.AckAt.Sub(j.intended))
+	e := w.factory.Entry(&o, loadgen.OrderCreated)
+	e.EventBusName = w.busName(o.Origin, w.trafficBus)
+	if w.faults.hit(a.At, chaos.KindPoison, "") != nil {
+		j.flags |= jPoison
 	}
+	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
+		e.Detail = oversize(e.Detail, w.maxRequestBytes)
+	}
+	req := &request{
+		entries: []event.Entry{e},
+		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: j.intended}},
+	}
+	w.client(o.Origin).publish(now, req)
 	p.next()
+}
+
+// orderAccepted records the put_ack hop of a journey's Order.Created.
+func (w *world) orderAccepted(journey uint64, ackAt sim.Time) {
+	if j, ok := w.journeys.known(journey); ok {
+		w.rec.Hop(report.HopPutAck, ackAt.Sub(j.intended))
+	}
 }
 
 // busName is how account names bus (a reference) in a PutEvents entry: its

@@ -5,7 +5,6 @@ import (
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/scenarios"
-	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
 )
 
@@ -16,9 +15,6 @@ type service struct {
 	dedupe *actors.Dedupe
 	emit   loadgen.Kind
 	emits  bool
-
-	entries [1]event.Entry
-	results []event.Result
 }
 
 func newService(w *world, s scenarios.Service, stride uint64) (*service, error) {
@@ -51,6 +47,10 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return
 	}
 	w.rec.SideEffect(c.Consumer, jid, c.Env.DetailType)
+	if s.spec.Relay != "" {
+		s.relay(c, jid)
+		return
+	}
 	if !s.emits {
 		return
 	}
@@ -59,13 +59,54 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return
 	}
 	o := w.factory.Order(loadgen.Arrival{Index: jid, At: j.intended.Duration()})
-	s.entries[0] = w.factory.Entry(&o, s.emit)
-	s.entries[0].EventBusName = w.busName(s.spec.Account, s.spec.EmitTo)
-	resp := c.PutEventsTo(s.results[:0], s.entries[:])
-	s.results = resp.Entries
-	w.rec.PutEventsCall(s.spec.Account, now.Duration(), 1, resp.Err != nil && resp.Err.Code == event.CodeThrottling)
-	if resp.Err == nil && !resp.Entries[0].Failed() && s.emit == loadgen.DeliveryUpdated && j.flags&jEmitted == 0 {
+	e := w.factory.Entry(&o, s.emit)
+	e.EventBusName = w.busName(s.spec.Account, s.spec.EmitTo)
+	if s.emit == loadgen.DeliveryUpdated && j.flags&jEmitted == 0 {
 		j.flags |= jEmitted
-		j.emitted = sim.Time(now)
+		j.emitted = now
 	}
+	w.client(s.spec.Account).publish(now, &request{
+		entries: []event.Entry{e},
+		meta:    []sent{{journey: jid, step: int8(s.emit), intended: j.intended}},
+	})
+}
+
+// poisoned reports whether a handler's run fails on env because the order
+// was marked poison by a poison fault aimed at that handler.
+func (w *world) poisoned(handler string, env *event.Envelope) bool {
+	jid, ok := loadgen.JourneyOf(env.Detail)
+	if !ok {
+		return false
+	}
+	j, known := w.journeys.known(jid)
+	if !known || j.flags&jPoison == 0 {
+		return false
+	}
+	for i := range w.faults.tl.Faults {
+		if f := &w.faults.tl.Faults[i]; f.Kind == "poison" && f.Handler == handler {
+			return true
+		}
+	}
+	return false
+}
+
+// relay republishes the consumed event unchanged but for its source: what
+// a gateway between subsystems does. It is a new publication (a new id),
+// not a bus-to-bus forward, so the one-hop rule does not apply to it.
+func (s *service) relay(c *backbone.HandlerCall, jid uint64) {
+	w := s.w
+	j, known := w.journeys.known(jid)
+	if !known {
+		return
+	}
+	step, _ := w.factory.KindOf(c.Env.DetailType)
+	e := event.Entry{
+		Source: s.spec.Relay, DetailType: c.Env.DetailType, Detail: c.Env.Detail,
+		Resources:    c.Env.Resources,
+		EventBusName: w.busName(s.spec.Account, s.spec.EmitTo),
+	}
+	w.client(s.spec.Account).publish(c.Now(), &request{
+		entries: []event.Entry{e},
+		meta:    []sent{{journey: jid, step: int8(step), intended: j.intended}},
+	})
 }

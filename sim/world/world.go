@@ -1,7 +1,9 @@
 package world
 
 import (
+	"github.com/busdrill/busdrill/chaos"
 	"fmt"
+	"github.com/busdrill/busdrill/event"
 	"io"
 	"slices"
 	"time"
@@ -41,6 +43,9 @@ func Run(opts Options) (*report.Results, uint64, error) {
 		return nil, 0, err
 	}
 	w.run()
+	if w.faults.err != nil {
+		return nil, 0, w.faults.err
+	}
 	res := w.finish()
 	if w.trace != nil {
 		if err := w.trace.Flush(); err != nil {
@@ -75,6 +80,14 @@ type world struct {
 	sent, completed int64
 	interrupted     bool
 	trace           *backbone.TraceWriter
+
+	streams rng.Streams
+	clients map[string]*client
+	faults  *faults
+	// replayRules are the rule filters of the replays started, by name.
+	replayRules     map[string][]string
+	maxRequestBytes int
+	routeBuf        []string
 }
 
 func build(opts Options) (*world, error) {
@@ -91,12 +104,16 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	w := &world{
-		opts:       opts,
-		sc:         sc,
-		traffic:    sim.At(profile.Duration()),
-		trafficBus: sc.Traffic.Bus,
-		services:   map[string]*service{},
+		opts:        opts,
+		sc:          sc,
+		traffic:     sim.At(profile.Duration()),
+		trafficBus:  sc.Traffic.Bus,
+		services:    map[string]*service{},
+		streams:     streams,
+		clients:     map[string]*client{},
+		replayRules: map[string][]string{},
 	}
+	w.faults = newFaults(w, sc.Faults)
 	w.cutoff = w.traffic.Add(sc.Drain)
 	w.sched, err = sc.Traffic.Arrivals.Schedule(streams.Get(loadgen.StreamArrivals), opts.Shard)
 	if err != nil {
@@ -119,6 +136,11 @@ func build(opts Options) (*world, error) {
 
 	params := sc.Params
 	params.Seed = sc.Seed
+	w.maxRequestBytes = params.MaxRequestBytes
+	if w.maxRequestBytes == 0 {
+		w.maxRequestBytes = event.DefaultMaxRequestBytes
+	}
+	params.Details = detailCodec{w}
 	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
@@ -132,8 +154,9 @@ func build(opts Options) (*world, error) {
 			}
 			w.services[s.Handler] = svc
 			h.OnSuccess = svc.onSuccess
+			w.attachPoison(h)
 			if s.On == w.factory.Type(loadgen.OrderCreated).DetailType {
-				w.firstConsumer = s.Bus + "/" + s.Name + "/" + scenarios.ServiceTarget
+				w.firstConsumer = s.Consumer()
 			}
 		}
 	}
@@ -158,6 +181,7 @@ func build(opts Options) (*world, error) {
 		Traffic:  w.traffic.Duration(),
 		Cutoff:   w.cutoff.Duration(),
 		Quotas:   quotas(w.model, sc),
+		Windows:  faultWindows(sc.Faults, params.ControlPlaneLag),
 	})
 	planned, err := countArrivals(sc, streams, opts.Shard, w.traffic)
 	if err != nil {
@@ -207,6 +231,7 @@ func (w *world) run() {
 	p := &producer{w: w}
 	p.id = w.model.AddWaker(p)
 	p.next()
+	w.faults.schedule()
 	for t := sim.Time(0); t < w.cutoff; {
 		t = min(t.Add(time.Second), w.cutoff)
 		w.model.RunUntil(t)
@@ -234,8 +259,33 @@ func (w *world) finish() *report.Results {
 	res.Interrupted = w.interrupted
 	conds := make([]report.NamedCondition, len(w.sc.Expect))
 	for i, e := range w.sc.Expect {
-		conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond}
+		conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window}
 	}
 	res.Evaluate(conds)
 	return res
+}
+
+// faultWindows are the windows expectations can be limited to: one per
+// fault, except faults that last the whole run (they leave no steady
+// state to compare with). A fault made through the control plane
+// (disabling a rule, revoking a permission) takes effect after the
+// propagation lag, so its window is shifted by it: "during" is when the
+// change is in force, not when the call was made.
+func faultWindows(tl *chaos.Timeline, lag time.Duration) []report.WindowSpec {
+	if tl == nil {
+		return nil
+	}
+	var out []report.WindowSpec
+	for i := range tl.Faults {
+		f := &tl.Faults[i]
+		if f.WholeRun {
+			continue
+		}
+		start, end := f.Start, f.End
+		if f.ControlPlane() {
+			start, end = start+lag, end+lag
+		}
+		out = append(out, report.WindowSpec{Name: f.Name, Start: start, End: end})
+	}
+	return out
 }

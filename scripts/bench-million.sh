@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench-million.sh: the performance target of the simulator — about one
+# million orders (1667/s for 10 minutes, plus the scenario's 2-minute
+# drain) through the built-in reference scenario — timed and measured:
+# wall time, orders, orders/s, engine events/s and peak RSS.
+#
+# Usage: scripts/bench-million.sh [OUTDIR]   (default: a temporary dir)
+# Target (issue): <= 10 s of wall time and <= 512 MiB of peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+bin=bin/busdrill
+out=${1:-$(mktemp -d)}
+mkdir -p "$(dirname "$bin")" "$out"
+
+"$GO" build -o "$bin" ./cmd/busdrill
+
+cmd=("$bin" run --quiet --rate 1667/s --duration 10m --out "$out")
+timelog="$out/time.log"
+rss_kib=""
+# The run exits 1 when the scenario's expectations fail, which they do at
+# this rate (the delivery service is overloaded by design): that is a
+# result, not an error of the benchmark.
+status=0
+if [ -x /usr/bin/time ]; then
+	# GNU time -v: "Maximum resident set size (kbytes): N".
+	/usr/bin/time -v "${cmd[@]}" 2>"$timelog" || status=$?
+	rss_kib=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$timelog")
+else
+	# Without GNU time only the wall time is known (bash's time keyword).
+	echo "bench-million: /usr/bin/time not found: peak RSS not measured" >&2
+	TIMEFORMAT='%R'
+	{ time "${cmd[@]}" 2>&1; } 2>"$timelog" || status=$?
+fi
+if [ "$status" -gt 1 ]; then
+	echo "bench-million: busdrill run failed (exit $status):" >&2
+	cat "$timelog" >&2
+	exit "$status"
+fi
+
+dir="$out/reference/1"
+# num FILE KEY: the first numeric value of "KEY": in a JSON file.
+num() { sed -n "s/.*\"$2\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -n1; }
+wall=$(num "$dir/meta.json" wall_seconds)
+eps=$(num "$dir/meta.json" engine_events_per_second)
+sent=$(num "$dir/results.json" sent)
+
+awk -v wall="$wall" -v sent="$sent" -v eps="$eps" -v rss="$rss_kib" 'BEGIN {
+	printf "wall time:        %.2f s\n", wall
+	printf "orders:           %d\n", sent
+	printf "orders/s:         %.0f\n", sent / wall
+	printf "engine events/s:  %.0f\n", eps
+	if (rss != "") printf "peak RSS:         %.1f MiB\n", rss / 1024
+	else printf "peak RSS:         unknown (no /usr/bin/time)\n"
+}'
+echo "results: $dir/results.json"

@@ -1,0 +1,203 @@
+package world
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/rng"
+	"github.com/busdrill/busdrill/sim"
+	"github.com/busdrill/busdrill/sim/backbone"
+	"github.com/busdrill/busdrill/topology"
+)
+
+// faults runs a scenario's fault timeline on the model: each fault is
+// applied at its start and reverted at its end, through the model's
+// control and fault hooks. It also owns the producer-side faults' random
+// streams (one per fault, so adding a fault changes nothing else).
+type faults struct {
+	w  *world
+	tl *chaos.Timeline
+	id int
+	// rand[i] is fault i's stream.
+	rand []*rand.Rand
+	// saved statements of revoked policy statements, by bus and sid.
+	saved map[string]topology.Statement
+	// redelivery is the configured duplicate probability, to restore.
+	redelivery float64
+	err        error
+}
+
+func newFaults(w *world, tl *chaos.Timeline) *faults {
+	f := &faults{w: w, tl: tl, saved: map[string]topology.Statement{}}
+	if tl == nil {
+		f.tl = &chaos.Timeline{}
+	}
+	for i := range f.tl.Faults {
+		f.rand = append(f.rand, w.streams.Get(f.tl.Faults[i].Stream))
+	}
+	return f
+}
+
+// schedule registers the faults' wake-ups and records the timeline.
+func (f *faults) schedule() {
+	f.id = f.w.model.AddWaker(f)
+	f.redelivery = f.w.model.DuplicateProbability()
+	for i := range f.tl.Faults {
+		ft := &f.tl.Faults[i]
+		f.w.rec.Fault(report.Fault{Name: ft.Name, Kind: ft.Kind, Target: ft.Target,
+			StartMs: ms(ft.Start), EndMs: ms(ft.End)})
+		f.w.model.WakeAt(sim.At(ft.Start), f.id, int64(2*i))
+		if !ft.Instant() && !ft.WholeRun {
+			f.w.model.WakeAt(sim.At(ft.End), f.id, int64(2*i+1))
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// Wake applies (even arg) or reverts (odd arg) a fault.
+func (f *faults) Wake(now sim.Time, arg int64) {
+	ft := &f.tl.Faults[arg/2]
+	var err error
+	if arg%2 == 0 {
+		err = ft.Apply(f)
+	} else {
+		err = ft.Revert(f)
+	}
+	if err != nil && f.err == nil {
+		f.err = fmt.Errorf("fault %s at %v: %w", ft, now, err)
+	}
+}
+
+// hit reports whether a producer-side fault of kind (and mode, when not
+// empty) active at t strikes, drawing from each active fault's own stream
+// only while it is active.
+func (f *faults) hit(t time.Duration, kind, mode string) *chaos.Fault {
+	for i := range f.tl.Faults {
+		ft := &f.tl.Faults[i]
+		if ft.Kind != kind || (mode != "" && ft.Mode != mode) || t < ft.Start || t >= ft.End {
+			continue
+		}
+		if f.rand[i].Float64() < ft.Probability {
+			return ft
+		}
+	}
+	return nil
+}
+
+// The chaos.Actuator of the model.
+
+func (f *faults) DisableRule(bus, rule string) error { return f.w.model.DisableRule(bus, rule) }
+func (f *faults) EnableRule(bus, rule string) error  { return f.w.model.EnableRule(bus, rule) }
+
+func (f *faults) RemoveStatement(bus, sid string) error {
+	st, ok := f.w.model.Statement(bus, sid)
+	if !ok {
+		return fmt.Errorf("%s has no statement %q", bus, sid)
+	}
+	f.saved[bus+"#"+sid] = st
+	return f.w.model.RemovePermission(bus, sid)
+}
+
+func (f *faults) RestoreStatement(bus, sid string) error {
+	st, ok := f.saved[bus+"#"+sid]
+	if !ok {
+		return fmt.Errorf("no saved statement %s#%s", bus, sid)
+	}
+	return f.w.model.PutPermission(bus, st)
+}
+
+func (f *faults) SetRoleAllowed(account, role string, allowed bool) error {
+	return f.w.model.SetRoleAllowed(account, role, allowed)
+}
+
+func (f *faults) SetPutEventsQuota(account string, tps float64) error {
+	return f.w.model.SetPutEventsQuota(account, tps, 0)
+}
+
+func (f *faults) SetInvocationsQuota(account string, tps float64) error {
+	return f.w.model.SetInvocationsQuota(account, tps, 0)
+}
+
+func (f *faults) SetEntryFailure(account, code string, p float64) error {
+	return f.w.model.SetEntryFailure(account, code, p)
+}
+
+func (f *faults) SetRedelivery(p float64) error {
+	if p < 0 {
+		p = f.redelivery
+	}
+	f.w.model.SetDuplicateProbability(p)
+	return nil
+}
+
+func (f *faults) SetOutage(ref, code string) error { return f.w.model.SetAvailability(ref, code) }
+
+func (f *faults) SetExtraLatency(hop string, d rng.Dist) error {
+	return f.w.model.SetExtraLatency(hop, d)
+}
+
+func (f *faults) StallHandler(handler string, stalled bool) error {
+	return f.w.model.StallHandler(handler, stalled)
+}
+
+func (f *faults) StartReplay(name, archive string, from, to time.Duration, rules []string) error {
+	bus := ""
+	for _, a := range f.w.sc.Topology.Archives {
+		if a.Name == archive {
+			bus = a.Bus
+		}
+	}
+	f.w.replayRules[name] = rules
+	return f.w.model.StartReplay(backbone.ReplaySpec{
+		Name: name, Archive: archive, Destination: bus,
+		Start: sim.At(from).Wall(), End: sim.At(to).Wall(), Rules: rules,
+	})
+}
+
+func (f *faults) Redrive(queue string) error {
+	_, err := f.w.model.Redrive(queue, 0)
+	return err
+}
+
+var _ chaos.Actuator = (*faults)(nil)
+
+// oversize returns detail made larger than the model's request limit,
+// keeping it a JSON object (and its metadata, so it stays correlated).
+func oversize(detail []byte, limit int) []byte {
+	n := limit + 1 - len(detail)
+	if n < 16 {
+		n = 16
+	}
+	out := make([]byte, 0, len(detail)+n+16)
+	out = append(out, detail[:len(detail)-1]...)
+	out = append(out, `,"oversize":"`...)
+	for i := 0; i < n; i++ {
+		out = append(out, 'x')
+	}
+	return append(out, `"}`...)
+}
+
+// producerDuplicates: a producer-timeout duplicate resends an accepted
+// entry after the client's timeout, as a client that never saw the
+// response does: same business key, new event id.
+func (w *world) producerDuplicates(now sim.Time, c *client, e event.Entry, m sent) {
+	if w.faults.hit(now.Duration(), chaos.KindDuplicate, "producer-timeout") == nil {
+		return
+	}
+	m.order = false // the journey's send and ack were counted once
+	c.later(now.Add(ambiguousTimeout), &request{entries: []event.Entry{e}, meta: []sent{m}})
+}
+
+// attachPoison makes handler h fail on the orders a poison fault marked.
+func (w *world) attachPoison(h *backbone.HandlerSpec) {
+	if w.sc.Faults == nil || !w.sc.Faults.Has(chaos.KindPoison) {
+		return
+	}
+	ref := h.Handler
+	h.FailsOn = func(env *event.Envelope) bool { return w.poisoned(ref, env) }
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/report/render"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/sim/world"
 	"github.com/busdrill/busdrill/units"
@@ -29,7 +30,9 @@ import (
 const runUsage = `Usage: busdrill run [SCENARIO] [flags]
 
 Runs a scenario against the in-memory EventBridge model, in virtual time
-from its seed, prints a summary and writes the results.
+from its seed, prints a summary and writes the results: results.json (the
+contract, docs/results.md), meta.json (wall-clock facts), and report.html,
+junit.xml and summary.md rendered from them.
 
 SCENARIO is a scenario file, or the name of a built-in scenario
 ('busdrill scenarios list'); without it, the built-in reference scenario
@@ -46,7 +49,9 @@ Flags:
   --json            print results.json on standard output instead of the
                     summary
   --trace FILE      write every model observation as a JSON line
-  --quiet           print nothing but errors
+  --quiet           print nothing but errors (no progress line either; the
+                    progress line also stays off when standard error is not
+                    a terminal)
 
 Expectations (the scenario's expect list) are METRIC OP VALUE, OP one of
 < <= > >= == !=, or a boolean metric alone:
@@ -59,7 +64,13 @@ Expectations (the scenario's expect list) are METRIC OP VALUE, OP one of
   in_flight                deliveries still travelling at cut-off
   duplicates.by_id, duplicates.by_key, idempotency.violations
   ledger.balanced          every route balances
-docs/results.md describes every number.
+  recovery.FAULT           time from the fault's end until the backbone is
+                           healthy again (recovery.storm < 1m)
+VALUE may also be another metric of the same kind (loss.rule-disabled ==
+orders.sent). An expectation may be limited to a window: all (default),
+steady (outside every fault and its lead-in and grace periods),
+during:FAULT, or after:FAULT; journeys belong to a window by their
+intended send time. docs/results.md describes every number.
 
 Exit status: 0 every expectation met, 1 an expectation failed, 2 bad input
 or usage, 3 interrupted (partial results are written, marked interrupted).
@@ -138,8 +149,13 @@ func runRun(env *cliEnv, args []string) int {
 	if trace != nil {
 		opts.Trace = trace
 	}
+	prog := render.NewProgress(env.stderr, !*quiet && !*jsonOut && render.IsTerminal(env.stderr))
+	if prog != nil {
+		opts.Progress = prog.Update
+	}
 	started := time.Now()
 	res, events, err := world.Run(opts)
+	prog.Done()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 		return exitUsage
@@ -166,13 +182,17 @@ func runRun(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "busdrill run: writing results: %v\n", err)
 		return exitAborted
 	}
+	if err := render.WriteAll(dir, res, render.Meta{Command: meta.Command, Version: meta.Version}); err != nil {
+		fmt.Fprintf(env.stderr, "busdrill run: writing reports: %v\n", err)
+		return exitAborted
+	}
 
 	switch {
 	case *jsonOut:
 		env.stdout.Write(buf.Bytes())
 	case !*quiet:
 		report.WriteText(env.stdout, res)
-		fmt.Fprintf(env.stdout, "\nresults: %s\nreproduce: %s\nran in %.2fs of wall time (%d engine events)\n",
+		fmt.Fprintf(env.stdout, "\nresults: %s (report.html, junit.xml and summary.md beside it)\nreproduce: %s\nran in %.2fs of wall time (%d engine events)\n",
 			filepath.Join(dir, "results.json"), meta.Command, elapsed.Seconds(), events)
 	}
 	switch {

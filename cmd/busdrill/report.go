@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/busdrill/busdrill/internal/version"
+	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/report/render"
+	"github.com/busdrill/busdrill/units"
+)
+
+const reportUsage = `Usage:
+  busdrill report RESULTS.json [--html F] [--junit F] [--markdown F]
+  busdrill report compare BASE.json NEW.json [--html F] [tolerances]
+  busdrill report merge SHARD.json... -o OUT.json [--scenario S]
+
+busdrill report RESULTS.json rebuilds the reports of a run from its
+results file, here or anywhere later: report.html (self-contained: open it
+from disk), junit.xml (one test case per expectation) and summary.md (for
+CI step summaries and pull-request comments). Without flags the three are
+written next to RESULTS.json; with flags, only those asked for ("-" is
+standard output). The reproduce command comes from meta.json beside the
+results when there is one.
+  --html F, --junit F, --markdown F   where to write each output
+
+busdrill report compare BASE.json NEW.json prints the differences that
+matter between a baseline and a new run — latency percentiles of e2e and
+every hop, loss by cause, in flight, orders never sent, duplicates,
+idempotency violations, throughput, quota peaks, expectations — and exits
+1 when the new run regressed beyond the tolerances. A committed baseline
+plus this command gates a pull request.
+  --html F                 also write a side-by-side report
+  --all                    print every compared metric, not only changes
+  --latency P              p50/p90/p99 may grow by P (default 10%)
+  --tail P                 p99.9 and max may grow by P (default 25%)
+  --latency-floor D        latency changes under D never regress (5ms)
+  --loss P                 lost, in-flight and never-sent shares may grow
+                           by P percentage points (default 0)
+  --duplicates P           duplicate shares may grow by P points (0.1%)
+  --violations P           violations per order may grow by P points (0)
+  --throughput P           completed/s and completion may drop by P (5%)
+Shares are compared, not counts, so runs of different sizes compare.
+An expectation that passed and now fails, or a new failing one, regresses.
+
+busdrill report merge combines the results of the shards of one run
+(busdrill run --shard I/N on several machines) exactly: histograms add,
+ledgers add, series align by time. Every shard of the run must be given
+once, all of the same scenario, seed and version.
+  -o, --out F              the merged results file (required)
+  --scenario S             re-evaluate the scenario's expectations on the
+                           merged run (a file or a built-in name); without
+                           it the merged results have no expectations
+The series' per-second percentiles and the quota peaks of a merged run are
+approximations (see 'go doc report/render.Merge'); recovery times are
+left out.
+
+Exit status: 0 done (compare: no regression); 1 compare found a
+regression, or merge --scenario found a failed expectation; 2 bad input
+or usage.`
+
+func init() {
+	register(&command{name: "report", summary: "rebuild reports from results; compare and merge runs", usage: reportUsage, run: runReport})
+}
+
+func runReport(env *cliEnv, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "compare":
+			return runReportCompare(env, args[1:])
+		case "merge":
+			return runReportMerge(env, args[1:])
+		}
+	}
+	fl := newReportFlags(env, "report")
+	htmlOut := fl.String("html", "", "")
+	junitOut := fl.String("junit", "", "")
+	mdOut := fl.String("markdown", "", "")
+	if code, done := parseReportFlags(env, fl, args); done {
+		return code
+	}
+	if fl.NArg() != 1 {
+		return reportUsageError(env, "report", "give one results file (or: compare, merge)")
+	}
+	path := fl.Arg(0)
+	r, err := report.ReadResults(path)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report: %v\n", err)
+		return exitUsage
+	}
+	meta := render.Meta{Command: metaCommand(filepath.Dir(path)), Version: version.String()}
+	if *htmlOut == "" && *junitOut == "" && *mdOut == "" {
+		dir := filepath.Dir(path)
+		if err := render.WriteAll(dir, r, meta); err != nil {
+			fmt.Fprintf(env.stderr, "busdrill report: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(env.stdout, "wrote %s, %s and %s\n", filepath.Join(dir, render.HTMLFile),
+			filepath.Join(dir, render.JUnitFile), filepath.Join(dir, render.MarkdownFile))
+		return exitOK
+	}
+	for _, o := range []struct {
+		path   string
+		render func(io.Writer) error
+	}{
+		{*htmlOut, func(w io.Writer) error { return render.HTML(w, r, meta) }},
+		{*junitOut, func(w io.Writer) error { return render.JUnit(w, r) }},
+		{*mdOut, func(w io.Writer) error { return render.Markdown(w, r, meta) }},
+	} {
+		if o.path == "" {
+			continue
+		}
+		if err := writeOutput(env, o.path, o.render); err != nil {
+			fmt.Fprintf(env.stderr, "busdrill report: %v\n", err)
+			return exitUsage
+		}
+	}
+	return exitOK
+}
+
+func runReportCompare(env *cliEnv, args []string) int {
+	fl := newReportFlags(env, "report compare")
+	htmlOut := fl.String("html", "", "")
+	all := fl.Bool("all", false, "")
+	latency := fl.String("latency", "10%", "")
+	tail := fl.String("tail", "25%", "")
+	floor := fl.String("latency-floor", "5ms", "")
+	loss := fl.String("loss", "0%", "")
+	dups := fl.String("duplicates", "0.1%", "")
+	violations := fl.String("violations", "0%", "")
+	throughput := fl.String("throughput", "5%", "")
+	if code, done := parseReportFlags(env, fl, args); done {
+		return code
+	}
+	if fl.NArg() != 2 {
+		return reportUsageError(env, "report compare", "give two results files: BASE.json NEW.json")
+	}
+	tol := render.DefaultTolerances()
+	var errs []error
+	for _, f := range []struct {
+		name string
+		val  string
+		dst  *float64
+	}{
+		{"latency", *latency, &tol.Latency}, {"tail", *tail, &tol.Tail}, {"loss", *loss, &tol.Loss},
+		{"duplicates", *dups, &tol.Duplicates}, {"violations", *violations, &tol.Violations}, {"throughput", *throughput, &tol.Throughput},
+	} {
+		v, err := parseFraction(f.val)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %v", f.name, err))
+		}
+		*f.dst = v
+	}
+	if d, err := units.ParseDuration(*floor); err != nil {
+		errs = append(errs, fmt.Errorf("--latency-floor: %v", err))
+	} else {
+		tol.LatencyFloor = d.D()
+	}
+	if len(errs) > 0 {
+		return reportUsageError(env, "report compare", errors.Join(errs...).Error())
+	}
+	base, err := report.ReadResults(fl.Arg(0))
+	if err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report compare: %v\n", err)
+		return exitUsage
+	}
+	nw, err := report.ReadResults(fl.Arg(1))
+	if err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report compare: %v\n", err)
+		return exitUsage
+	}
+	d := render.Compare(base, nw, tol)
+	d.WriteText(env.stdout, *all)
+	if *htmlOut != "" {
+		err := writeOutput(env, *htmlOut, func(w io.Writer) error {
+			return render.CompareHTML(w, base, nw, d, render.Meta{Version: version.String()})
+		})
+		if err != nil {
+			fmt.Fprintf(env.stderr, "busdrill report compare: %v\n", err)
+			return exitUsage
+		}
+	}
+	if d.Regressed() {
+		return exitFail
+	}
+	return exitOK
+}
+
+func runReportMerge(env *cliEnv, args []string) int {
+	fl := newReportFlags(env, "report merge")
+	out := fl.StringP("out", "o", "", "")
+	scenario := fl.String("scenario", "", "")
+	if code, done := parseReportFlags(env, fl, args); done {
+		return code
+	}
+	if fl.NArg() == 0 || *out == "" {
+		return reportUsageError(env, "report merge", "give the shards' results files and -o OUT.json")
+	}
+	var shards []*report.Results
+	for _, p := range fl.Args() {
+		r, err := report.ReadResults(p)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "busdrill report merge: %v\n", err)
+			return exitUsage
+		}
+		shards = append(shards, r)
+	}
+	m, err := render.Merge(shards)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report merge: %v\n", err)
+		return exitUsage
+	}
+	evaluated := false
+	if *scenario != "" {
+		sc, err := loadScenario(*scenario)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %v\n", err)
+			return exitUsage
+		}
+		if sc.Name != m.Scenario {
+			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %s is scenario %q, the shards ran %q\n", *scenario, sc.Name, m.Scenario)
+			return exitUsage
+		}
+		conds := make([]report.NamedCondition, len(sc.Expect))
+		for i, e := range sc.Expect {
+			conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window}
+		}
+		m.Evaluate(conds)
+		evaluated = true
+	}
+	var buf bytes.Buffer
+	if err := m.WriteJSON(&buf); err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report merge: %v\n", err)
+		return exitUsage
+	}
+	if err := writeOutput(env, *out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		fmt.Fprintf(env.stderr, "busdrill report merge: %v\n", err)
+		return exitUsage
+	}
+	if *out != "-" {
+		report.WriteText(env.stdout, m)
+		fmt.Fprintf(env.stdout, "\nmerged %d shards into %s\n", len(shards), *out)
+		if !evaluated {
+			fmt.Fprintln(env.stdout, "expectations not evaluated: pass --scenario to judge the merged run")
+		}
+	}
+	if evaluated && m.Verdict == report.VerdictFail {
+		return exitFail
+	}
+	return exitOK
+}
+
+func newReportFlags(env *cliEnv, name string) *pflag.FlagSet {
+	fl := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	fl.Usage = func() {}
+	return fl
+}
+
+// parseReportFlags parses; done is true when the command must return
+// code (help, or a flag error).
+func parseReportFlags(env *cliEnv, fl *pflag.FlagSet, args []string) (code int, done bool) {
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintln(env.stdout, reportUsage)
+			return exitOK, true
+		}
+		return reportUsageError(env, fl.Name(), err.Error()), true
+	}
+	return 0, false
+}
+
+func reportUsageError(env *cliEnv, name, msg string) int {
+	fmt.Fprintf(env.stderr, "busdrill %s: %s\nRun 'busdrill help report' for usage.\n", name, msg)
+	return exitUsage
+}
+
+// writeOutput renders into a buffer and writes it to path whole, or to
+// standard output for "-".
+func writeOutput(env *cliEnv, path string, fn func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := fn(&buf); err != nil {
+		return err
+	}
+	if path == "-" {
+		_, err := env.stdout.Write(buf.Bytes())
+		return err
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return render.WriteFile(path, buf.Bytes())
+}
+
+// metaCommand returns the reproduce command of meta.json in dir, or "".
+func metaCommand(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if err != nil {
+		return ""
+	}
+	var m struct {
+		Command string `json:"command"`
+	}
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	return m.Command
+}
+
+// parseFraction reads a tolerance: "10%", "0.5%" or a fraction "0.1".
+func parseFraction(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	pct := strings.HasSuffix(s, "%")
+	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("%q is not a tolerance: give a percentage (10%%) or a fraction (0.1)", s)
+	}
+	if pct {
+		v /= 100
+	}
+	return v, nil
+}

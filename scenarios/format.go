@@ -3,6 +3,7 @@ package scenarios
 import (
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
+	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -22,6 +23,7 @@ type File struct {
 	Model    ModelSpec      `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
 	Faults   []chaos.Spec   `yaml:"faults,omitempty" doc:"Faults injected during the run."`
 	Expect   []ExpectSpec   `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
+	Live     *config.Config `yaml:"live,omitempty" doc:"How to run against a deployed backbone (busdrill run --target aws): region, real account ids and how to act as each, the allowlist. Can also be a separate file given with --live."`
 
 	Origin yamlstrict.Origin `yaml:"-"`
 }

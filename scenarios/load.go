@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/live/config"
 	"os"
 	"regexp"
 	"strings"
@@ -40,6 +41,8 @@ type Scenario struct {
 	Source []byte
 	// Spec is the file as decoded, before expansion.
 	Spec *File
+	// Live is the scenario's live section, or nil.
+	Live *config.Config
 }
 
 // Service is a resolved service stand-in.
@@ -188,6 +191,12 @@ func Load(filename string, data []byte) (*Scenario, error) {
 					errs.Add(e.Pos, fmt.Sprintf("expect[%d]", i), err)
 				}
 			}
+		}
+	}
+	if f.Live != nil {
+		s.Live = f.Live
+		for _, err := range f.Live.Validate() {
+			errs.Add(f.Origin.At("live"), "live", err)
 		}
 	}
 	if err := errs.Err(); err != nil {

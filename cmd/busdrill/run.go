@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/busdrill/busdrill/internal/version"
+	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
@@ -49,6 +50,18 @@ Flags:
   --json            print results.json on standard output instead of the
                     summary
   --trace FILE      write every model observation as a JSON line
+  --target sim|aws  sim (default): the in-memory model, in virtual time;
+                    aws: the deployed backbone, on the wall clock (see the
+                    README's "Game-day against staging")
+  --live FILE       aws: the live section (accounts, allowlist, region);
+                    default: the scenario's own live: section
+  --endpoint-url U  aws: an AWS-compatible endpoint (emulators; also
+                    AWS_ENDPOINT_URL)
+  --observe-only    aws: the real services do the work; busdrill watches
+  --keep            aws: leave the probes in place after the run
+  --run-id ID       aws: the run id (shards of one run share it; also
+                    BUSDRILL_RUN_ID)
+  --journal FILE    aws: the rollback journal (default: in the results)
   --quiet           print nothing but errors (no progress line either; the
                     progress line also stays off when standard error is not
                     a terminal)
@@ -94,6 +107,13 @@ func runRun(env *cliEnv, args []string) int {
 	jsonOut := fl.Bool("json", false, "")
 	tracePath := fl.String("trace", "", "")
 	quiet := fl.Bool("quiet", false, "")
+	target := fl.String("target", "sim", "")
+	livePath := fl.String("live", "", "")
+	endpoint := fl.String("endpoint-url", "", "")
+	observeOnly := fl.Bool("observe-only", false, "")
+	keep := fl.Bool("keep", false, "")
+	runID := fl.String("run-id", "", "")
+	journalPath := fl.String("journal", "", "")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintln(env.stdout, runUsage)
@@ -124,6 +144,30 @@ func runRun(env *cliEnv, args []string) int {
 			fmt.Fprintf(env.stderr, "busdrill run: --shard: %v\n", err)
 			return exitUsage
 		}
+	}
+
+	switch *target {
+	case "aws":
+		if *tracePath != "" {
+			fmt.Fprintln(env.stderr, "busdrill run: --trace observes the model: it has no meaning with --target aws")
+			return exitUsage
+		}
+		return runAWS(env, sc, awsRunOptions{
+			LiveFile: *livePath, Live: liveSection(sc, *livePath), EndpointURL: *endpoint,
+			ObserveOnly: *observeOnly, Keep: *keep, Shard: shard, RunID: *runID,
+			Out: *out, JSON: *jsonOut, Quiet: *quiet, Journal: *journalPath,
+			Command: reproduce(sc, fl, shard),
+		})
+	case "sim":
+		for _, name := range []string{"live", "endpoint-url", "observe-only", "keep", "run-id", "journal"} {
+			if fl.Changed(name) {
+				fmt.Fprintf(env.stderr, "busdrill run: --%s applies to --target aws\n", name)
+				return exitUsage
+			}
+		}
+	default:
+		fmt.Fprintf(env.stderr, "busdrill run: --target must be sim or aws, not %q\n", *target)
+		return exitUsage
 	}
 
 	var trace *os.File
@@ -202,6 +246,15 @@ func runRun(env *cliEnv, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// liveSection is the scenario's own live section, unless --live names a
+// file (which takes precedence).
+func liveSection(sc *scenarios.Scenario, livePath string) *config.Config {
+	if livePath != "" {
+		return nil
+	}
+	return sc.Live
 }
 
 // loadScenario loads a scenario file, or a built-in scenario by name; ""

@@ -7,7 +7,6 @@ import (
 
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
-	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
@@ -48,16 +47,13 @@ func (f *faults) schedule() {
 	f.redelivery = f.w.model.DuplicateProbability()
 	for i := range f.tl.Faults {
 		ft := &f.tl.Faults[i]
-		f.w.rec.Fault(report.Fault{Name: ft.Name, Kind: ft.Kind, Target: ft.Target,
-			StartMs: ms(ft.Start), EndMs: ms(ft.End)})
+		f.w.rec.Fault(ft.Timeline())
 		f.w.model.WakeAt(sim.At(ft.Start), f.id, int64(2*i))
 		if !ft.Instant() && !ft.WholeRun {
 			f.w.model.WakeAt(sim.At(ft.End), f.id, int64(2*i+1))
 		}
 	}
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // Wake applies (even arg) or reverts (odd arg) a fault.
 func (f *faults) Wake(now sim.Time, arg int64) {

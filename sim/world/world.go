@@ -1,7 +1,6 @@
 package world
 
 import (
-	"github.com/busdrill/busdrill/chaos"
 	"fmt"
 	"github.com/busdrill/busdrill/event"
 	"io"
@@ -181,7 +180,7 @@ func build(opts Options) (*world, error) {
 		Traffic:  w.traffic.Duration(),
 		Cutoff:   w.cutoff.Duration(),
 		Quotas:   quotas(w.model, sc),
-		Windows:  faultWindows(sc.Faults, params.ControlPlaneLag),
+		Windows:  sc.Faults.Windows(params.ControlPlaneLag),
 	})
 	planned, err := countArrivals(sc, streams, opts.Shard, w.traffic)
 	if err != nil {
@@ -263,29 +262,4 @@ func (w *world) finish() *report.Results {
 	}
 	res.Evaluate(conds)
 	return res
-}
-
-// faultWindows are the windows expectations can be limited to: one per
-// fault, except faults that last the whole run (they leave no steady
-// state to compare with). A fault made through the control plane
-// (disabling a rule, revoking a permission) takes effect after the
-// propagation lag, so its window is shifted by it: "during" is when the
-// change is in force, not when the call was made.
-func faultWindows(tl *chaos.Timeline, lag time.Duration) []report.WindowSpec {
-	if tl == nil {
-		return nil
-	}
-	var out []report.WindowSpec
-	for i := range tl.Faults {
-		f := &tl.Faults[i]
-		if f.WholeRun {
-			continue
-		}
-		start, end := f.Start, f.End
-		if f.ControlPlane() {
-			start, end = start+lag, end+lag
-		}
-		out = append(out, report.WindowSpec{Name: f.Name, Start: start, End: end})
-	}
-	return out
 }

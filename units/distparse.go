@@ -56,7 +56,7 @@ var distForms = []distForm{
 			case v[1] < v[0]:
 				return nil, fmt.Sprintf("lognormal needs p99 ≥ median (got median=%s, p99=%s)", q.format(v[0]), q.format(v[1]))
 			}
-			return rng.LogNormal{Median: v[0], P99: v[1]}, ""
+			return rng.NewLogNormal(v[0], v[1]), ""
 		}},
 	{name: "empirical", reserved: "empirical distributions are resampled from a recorded histogram file and cannot be written inline yet"},
 }

@@ -184,7 +184,7 @@ func DefaultHandlerSpec(ref string) HandlerSpec {
 	return HandlerSpec{
 		Handler:     ref,
 		Concurrency: 1000,
-		Process:     rng.LogNormal{Median: 20e6, P99: 200e6},
+		Process:     rng.NewLogNormal(20e6, 200e6),
 		RetryDelays: []time.Duration{time.Minute, 2 * time.Minute},
 	}
 }
@@ -195,11 +195,11 @@ func DefaultParams() Params {
 		MaxRequestBytes: event.DefaultMaxRequestBytes,
 		ControlPlaneLag: 5 * time.Second,
 		Latency: Latency{
-			Ack:     rng.LogNormal{Median: 20e6, P99: 80e6},
-			Ingest:  rng.LogNormal{Median: 10e6, P99: 40e6},
-			Forward: rng.LogNormal{Median: 20e6, P99: 100e6},
-			Deliver: rng.LogNormal{Median: 15e6, P99: 60e6},
-			Invoke:  rng.LogNormal{Median: 15e6, P99: 60e6},
+			Ack:     rng.NewLogNormal(20e6, 80e6),
+			Ingest:  rng.NewLogNormal(10e6, 40e6),
+			Forward: rng.NewLogNormal(20e6, 100e6),
+			Deliver: rng.NewLogNormal(15e6, 60e6),
+			Invoke:  rng.NewLogNormal(15e6, 60e6),
 		},
 		Backoff:                DefaultBackoff,
 		CrossAccountDeniedCode: CodeNoPermissions,

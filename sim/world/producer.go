@@ -45,6 +45,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	}
 	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
 		e.Detail = oversize(e.Detail, w.maxRequestBytes)
+		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
 	req := &request{
 		entries: []event.Entry{e},

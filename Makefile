@@ -35,9 +35,12 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-# bench: every benchmark, on one core, with allocation counts.
+# bench: every benchmark, on one core, with allocation counts; then the
+# million-order run of the simulator (wall time, orders/s, engine events/s,
+# peak RSS).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
+	./scripts/bench-million.sh
 
 # fuzz: each fuzz target for FUZZTIME (go test fuzzes one target at a time).
 fuzz:

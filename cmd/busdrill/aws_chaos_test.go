@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/busdrill/busdrill/internal/motoserver"
-	"github.com/busdrill/busdrill/live/fixture"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -22,17 +20,7 @@ import (
 // moto does not enforce disabled rules, so the scenario's loss
 // expectations are not what this checks.
 func TestRunAWSWithFaultSchedule(t *testing.T) {
-	dir := t.TempDir()
-	restore, err := fixture.InstallMotoPatch(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := motoserver.Start(t)
-	restore()
-	motoserver.IsolateAWSEnv(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)
-	live := writeLive(t, testLive)
+	srv, live := startPatchedMoto(t)
 	if code, out, errOut := runCLI("", "aws", "deploy-fixture", "disabled-rule", "--live", live, "--endpoint-url", srv.URL()); code != exitOK {
 		t.Fatalf("deploy-fixture: exit %d: %s %s", code, out, errOut)
 	}

@@ -71,18 +71,25 @@ func TestAWSPlan(t *testing.T) {
 // The reference scenario with --target aws against moto, end to end
 // through the CLI: deploy-fixture, run (as run.go calls runAWS), and
 // nothing tagged left behind.
-func TestRunAWSAgainstMoto(t *testing.T) {
-	dir := t.TempDir()
-	restore, err := fixture.InstallMotoPatch(dir)
+// startPatchedMoto starts moto with busdrill's patch for cross-account
+// PutEvents, isolates the AWS environment of the test with moto's test
+// credentials, and writes the test live file.
+func startPatchedMoto(t *testing.T) (srv *motoserver.Server, live string) {
+	t.Helper()
+	restore, err := fixture.InstallMotoPatch(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := motoserver.Start(t)
+	srv = motoserver.Start(t)
 	restore()
 	motoserver.IsolateAWSEnv(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)
-	live := writeLive(t, testLive)
+	return srv, writeLive(t, testLive)
+}
+
+func TestRunAWSAgainstMoto(t *testing.T) {
+	srv, live := startPatchedMoto(t)
 
 	code, out, errOut := runCLI("", "aws", "deploy-fixture", "reference", "--live", live, "--endpoint-url", srv.URL())
 	if code != exitOK {

@@ -222,12 +222,8 @@ func runRun(env *cliEnv, args []string) int {
 		EngineEventsPerSecond: float64(events) / elapsed.Seconds(),
 	}
 	meta.Host, _ = os.Hostname()
-	if err := writeRunFiles(dir, buf.Bytes(), meta); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: writing results: %v\n", err)
-		return exitAborted
-	}
-	if err := render.WriteAll(dir, res, render.Meta{Command: meta.Command, Version: meta.Version}); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: writing reports: %v\n", err)
+	if err := writeRunOutputs(dir, buf.Bytes(), meta, res, meta.Command); err != nil {
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 		return exitAborted
 	}
 
@@ -339,16 +335,25 @@ type runMeta struct {
 	EngineEventsPerSecond float64 `json:"engine_events_per_second"`
 }
 
-func writeRunFiles(dir string, results []byte, meta runMeta) error {
+// writeRunOutputs writes what every run leaves in its folder: results.json,
+// meta.json (any JSON value: the simulator's and the live runtime's differ)
+// and the reports rendered from the results.
+func writeRunOutputs(dir string, results []byte, meta any, res *report.Results, command string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "results.json"), results, 0o644); err != nil {
-		return err
+		return fmt.Errorf("writing results: %w", err)
 	}
 	m, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "meta.json"), append(m, '\n'), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "meta.json"), append(m, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing meta.json: %w", err)
+	}
+	if err := render.WriteAll(dir, res, render.Meta{Command: command, Version: version.String()}); err != nil {
+		return fmt.Errorf("writing reports: %w", err)
+	}
+	return nil
 }

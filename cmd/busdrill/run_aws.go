@@ -19,7 +19,6 @@ import (
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
-	"github.com/busdrill/busdrill/report/render"
 	"github.com/busdrill/busdrill/scenarios"
 )
 
@@ -158,12 +157,8 @@ func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 		RunID: opts.RunID, Journal: opts.Journal, Stats: out.Stats,
 	}
 	meta.Host, _ = os.Hostname()
-	if werr := writeAWSRunFiles(dir, buf.Bytes(), meta); werr != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: writing results: %v\n", werr)
-		return exitAborted
-	}
-	if werr := render.WriteAll(dir, res, render.Meta{Command: opts.Command, Version: meta.Version}); werr != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: writing reports: %v\n", werr)
+	if werr := writeRunOutputs(dir, buf.Bytes(), meta, res, opts.Command); werr != nil {
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", werr)
 		return exitAborted
 	}
 	switch {
@@ -196,15 +191,4 @@ type awsMeta struct {
 	RunID   string       `json:"run_id"`
 	Journal string       `json:"journal"`
 	Stats   *drill.Stats `json:"live_stats,omitempty"`
-}
-
-func writeAWSRunFiles(dir string, results []byte, meta awsMeta) error {
-	if err := os.WriteFile(filepath.Join(dir, "results.json"), results, 0o644); err != nil {
-		return err
-	}
-	m, err := jsonIndent(meta)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "meta.json"), m, 0o644)
 }

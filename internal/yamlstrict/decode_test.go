@@ -71,7 +71,7 @@ func TestGoodDocument(t *testing.T) {
 		t.Errorf("traffic = %+v", s.Traffic)
 	}
 	st := s.Traffic.Stages[1]
-	if st.Rate.PerSecond() != 200 || st.Latency.Rng() != (rng.LogNormal{Median: 5e9, P99: 8e9}) {
+	if st.Rate.PerSecond() != 200 || st.Latency.Rng() != rng.NewLogNormal(5e9, 8e9) {
 		t.Errorf("stage 1 = %+v", st)
 	}
 	if st.Pos != (yamlstrict.Pos{File: "good.yaml", Line: 17, Column: 7}) {

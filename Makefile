@@ -8,7 +8,7 @@ FUZZTIME ?= 15s
 # BENCHTIME is passed to -benchtime for `make bench`.
 BENCHTIME ?= 1s
 
-.PHONY: all build run test unit check lint bench fuzz clean
+.PHONY: all build run test unit check lint bench fuzz pgo clean
 
 all: build
 
@@ -45,6 +45,12 @@ bench:
 # fuzz: each fuzz target for FUZZTIME (go test fuzzes one target at a time).
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
+
+# pgo: regenerate the profile Go uses to optimise bin/busdrill (the
+# compiler picks up cmd/busdrill/default.pgo by itself). Rerun after large
+# changes to the simulator's hot paths.
+pgo:
+	$(GO) test -run '^$$' -bench ReferenceRun -benchtime 10x -cpu 1 -cpuprofile cmd/busdrill/default.pgo ./sim/world
 
 clean:
 	rm -rf bin results/*/

@@ -166,7 +166,33 @@ type Factory struct {
 	ordersKey  uint64
 	pcg        *rand.PCG
 	r          *rand.Rand
-	head       []byte // IsDetail's scratch
+	head       []byte    // IsDetail's scratch
+	slabs      [3][]byte // detailBuf's current slab, by kind
+}
+
+// slabSize is the size of the slabs detailBuf carves details from.
+const slabSize = 64 << 10
+
+// detailBuf returns an empty buffer of capacity n for a detail. Small
+// buffers are carved from a shared slab (one allocation for many
+// details, which saves the allocator's per-object work): each has its
+// capacity limited to n, so appending past it reallocates and never
+// touches a neighbour, and a slab is freed once none of its details is
+// reachable. Each kind has its own slabs: the events of a kind live about
+// as long as one another, those of different kinds may not (an order's
+// first event waits for its slow consumer, its next ones do not), and a
+// slab lives as long as its longest-lived detail.
+func (f *Factory) detailBuf(k Kind, n int) []byte {
+	if n > slabSize/8 || int(k) >= len(f.slabs) {
+		return make([]byte, 0, n)
+	}
+	slab := &f.slabs[k]
+	if cap(*slab)-len(*slab) < n {
+		*slab = make([]byte, 0, slabSize)
+	}
+	off := len(*slab)
+	*slab = (*slab)[:off+n]
+	return (*slab)[off : off : off+n]
 }
 
 // NewFactory validates cfg and returns its factory. The per-order draws
@@ -241,7 +267,7 @@ func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 		EventBusName: f.cfg.EventBusName,
 		Source:       t.Source,
 		DetailType:   t.DetailType,
-		Detail:       f.AppendDetail(make([]byte, 0, max(o.Size, 384)), o, k),
+		Detail:       f.AppendDetail(f.detailBuf(k, max(o.Size, 384)), o, k),
 		Tag:          JourneyTag(o.Index),
 	}
 }

@@ -130,3 +130,34 @@ func BenchmarkScheduleAndPop(b *testing.B) {
 		e.After(Time(r.IntN(1_000_000)).Duration(), v)
 	}
 }
+
+// TestQueueRenumbers: when sequences run out the queue renumbers the items
+// in flight, and the pop order is that of a queue that never ran out.
+func TestQueueRenumbers(t *testing.T) {
+	defer func(l uint64) { seqLimit = l }(seqLimit)
+	seqLimit = 50
+	r := rand.New(rand.NewPCG(7, 7))
+	var q Queue[int]
+	type item struct {
+		at  Time
+		seq int
+	}
+	var model []item
+	next := 0
+	for step := 0; step < 4000; step++ {
+		if r.IntN(3) > 0 || len(model) == 0 {
+			at := Time(r.IntN(40))
+			q.Push(at, next)
+			model = append(model, item{at, next})
+			next++
+			continue
+		}
+		sort.SliceStable(model, func(i, j int) bool { return model[i].at < model[j].at })
+		want := model[0]
+		model = model[1:]
+		at, v, ok := q.Pop()
+		if !ok || at != want.at || v != want.seq {
+			t.Fatalf("step %d: popped (%v, %d, %v), want (%v, %d)", step, at, v, ok, want.at, want.seq)
+		}
+	}
+}

@@ -230,22 +230,36 @@ func (m *Model) setID(rec *record) {
 	formatID(rec, hi, lo)
 }
 
-// formatID writes the UUID of 128 bits (hi, lo) as rec's envelope id.
+// formatID writes the UUID of 128 bits (hi, lo) as rec's envelope id:
+// 8-4-4-4-12 lowercase hex digits, most significant first.
 func formatID(rec *record, hi, lo uint64) {
-	const hex = "0123456789abcdef"
-	var raw [16]byte
-	for i := 0; i < 8; i++ {
-		raw[i] = byte(hi >> (56 - 8*i))
-		raw[8+i] = byte(lo >> (56 - 8*i))
+	id := &rec.id
+	put := func(at int, c byte) {
+		id[at], id[at+1] = hexDigits[c>>4], hexDigits[c&0xf]
 	}
-	j := 0
-	for i, c := range raw {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			rec.id[j] = '-'
-			j++
-		}
-		rec.id[j], rec.id[j+1] = hex[c>>4], hex[c&0xf]
-		j += 2
-	}
+	// hi: bytes 0-3 at 0, 4-5 at 9, 6-7 at 14.
+	put(0, byte(hi>>56))
+	put(2, byte(hi>>48))
+	put(4, byte(hi>>40))
+	put(6, byte(hi>>32))
+	id[8] = '-'
+	put(9, byte(hi>>24))
+	put(11, byte(hi>>16))
+	id[13] = '-'
+	put(14, byte(hi>>8))
+	put(16, byte(hi))
+	id[18] = '-'
+	// lo: bytes 8-9 at 19, 10-15 at 24.
+	put(19, byte(lo>>56))
+	put(21, byte(lo>>48))
+	id[23] = '-'
+	put(24, byte(lo>>40))
+	put(26, byte(lo>>32))
+	put(28, byte(lo>>24))
+	put(30, byte(lo>>16))
+	put(32, byte(lo>>8))
+	put(34, byte(lo))
 	rec.env.ID = unsafe.String(&rec.id[0], len(rec.id))
 }
+
+const hexDigits = "0123456789abcdef"

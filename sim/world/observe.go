@@ -15,7 +15,8 @@ func (w *world) observe(o *backbone.Observation) {
 	t := o.Time.Duration()
 	switch o.Kind {
 	case backbone.KindPublishAccepted:
-		for _, c := range w.router.ExpectedRoutes(o.Sender, o.Bus, o.Env) {
+		w.expectBuf = w.router.AppendExpectedRoutes(w.expectBuf[:0], o.Sender, o.Bus, o.Env)
+		for _, c := range w.expectBuf {
 			w.rec.Expect(o.Sender, c)
 		}
 	case backbone.KindIngested:
@@ -67,7 +68,7 @@ func (w *world) observe(o *backbone.Observation) {
 
 func (w *world) delivered(o *backbone.Observation) {
 	t := o.Time.Duration()
-	if w.services[handlerOf(o.Consumer)] == nil {
+	if !w.isHandlerConsumer(o.Consumer) {
 		// Queue and log deliveries are invocations too; a handler's
 		// invocation was counted when it accepted the event.
 		w.rec.Invocation(o.Account, t)
@@ -124,6 +125,21 @@ func journeyID(tag uint64, env *event.Envelope) (uint64, bool) {
 		return jid, true
 	}
 	return loadgen.JourneyOf(env.Detail)
+}
+
+// isHandlerConsumer reports whether consumer feeds a service stand-in
+// (w.services[handlerOf(consumer)] != nil), remembering the answer per
+// consumer: services do not change once the world is built.
+func (w *world) isHandlerConsumer(consumer string) bool {
+	if v, ok := w.handlerConsumers[consumer]; ok {
+		return v
+	}
+	v := w.services[handlerOf(consumer)] != nil
+	if w.handlerConsumers == nil {
+		w.handlerConsumers = map[string]bool{}
+	}
+	w.handlerConsumers[consumer] = v
+	return v
 }
 
 // handlerOf returns the handler reference a handler consumer

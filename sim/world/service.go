@@ -15,6 +15,18 @@ type service struct {
 	dedupe *actors.Dedupe
 	emit   loadgen.Kind
 	emits  bool
+	// emitBus is w.busName(spec.Account, spec.EmitTo), computed on first
+	// use (it depends on constants of the run only).
+	emitBus    string
+	emitBusSet bool
+}
+
+// emitBusName returns how the service names its EmitTo bus in PutEvents.
+func (s *service) emitBusName() string {
+	if !s.emitBusSet {
+		s.emitBus, s.emitBusSet = s.w.busName(s.spec.Account, s.spec.EmitTo), true
+	}
+	return s.emitBus
 }
 
 func newService(w *world, s scenarios.Service, stride uint64) (*service, error) {
@@ -33,7 +45,7 @@ func newService(w *world, s scenarios.Service, stride uint64) (*service, error) 
 // the side effect and publishes the journey's next event.
 func (s *service) onSuccess(c *backbone.HandlerCall) {
 	w := s.w
-	jid, ok := loadgen.JourneyOf(c.Env.Detail)
+	jid, ok := journeyID(c.Tag, c.Env) // the detail's journey (see TestTagsAgreeWithDetails)
 	if !ok {
 		return // not a journey event: nothing to do
 	}
@@ -60,7 +72,7 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 	}
 	o := w.factory.Order(loadgen.Arrival{Index: jid, At: j.intended.Duration()})
 	e := w.factory.Entry(&o, s.emit)
-	e.EventBusName = w.busName(s.spec.Account, s.spec.EmitTo)
+	e.EventBusName = s.emitBusName()
 	if s.emit == loadgen.DeliveryUpdated && j.flags&jEmitted == 0 {
 		j.flags |= jEmitted
 		j.emitted = now
@@ -103,7 +115,7 @@ func (s *service) relay(c *backbone.HandlerCall, jid uint64) {
 	e := event.Entry{
 		Source: s.spec.Relay, DetailType: c.Env.DetailType, Detail: c.Env.Detail,
 		Resources:    c.Env.Resources,
-		EventBusName: w.busName(s.spec.Account, s.spec.EmitTo),
+		EventBusName: s.emitBusName(),
 	}
 	w.client(s.spec.Account).publish(c.Now(), &request{
 		entries: []event.Entry{e},

@@ -75,6 +75,8 @@ type world struct {
 
 	journeys journeys
 	services map[string]*service // by handler reference
+	// handlerConsumers caches isHandlerConsumer, by consumer reference.
+	handlerConsumers map[string]bool
 
 	sent, completed int64
 	interrupted     bool
@@ -87,6 +89,7 @@ type world struct {
 	replayRules     map[string][]string
 	maxRequestBytes int
 	routeBuf        []string
+	expectBuf       []string // observe's expected routes of a publication
 }
 
 func build(opts Options) (*world, error) {

@@ -42,15 +42,13 @@ func (w *world) observe(o *backbone.Observation) {
 	case backbone.KindDelivered:
 		w.delivered(o)
 	case backbone.KindRouteLost:
-		cause := o.Cause
-		if o.DLQ {
-			cause = ""
-		}
+		// The cause is the drop's cause, or for a delivery that ended in a
+		// DLQ its ERROR_CODE (the ledger's dlq_causes).
 		jid, isJourney := uint64(0), false
 		if o.Env != nil {
-			jid, isJourney = loadgen.JourneyOf(o.Env.Detail)
+			jid, isJourney = journeyID(o.Tag, o.Env)
 		}
-		w.lost(jid, isJourney, o.Sender, o.Consumer, cause, o.DLQ, o.Time)
+		w.lost(jid, isJourney, o.Sender, o.Consumer, o.Cause, o.DLQ, o.Time)
 	case backbone.KindReplayed:
 		// A replayed event is delivered again: each of its nominal routes
 		// from the bus (through the replay's rules, if it names some) is a

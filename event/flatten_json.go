@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -56,26 +57,42 @@ var strPlain = func() (t [256]bool) {
 // scan flattens the JSON object in b whose path is root. top says b is a
 // whole event (record f.Top); otherwise b is a detail object.
 func (f *Flat) scan(b []byte, root *pathNode, top bool) error {
+	stack, err := f.scanBody(b, root, top, f.stack[:0])
+	f.stack = stack[:0]
+	return err
+}
+
+// scanBody is scan with the frame stack passed in and handed back (so that
+// its capacity is kept without a defer). Containers on no path below the
+// top level are handed to skipContainer, which validates them without
+// frames, node lookups or array chains.
+func (f *Flat) scanBody(b []byte, root *pathNode, top bool, stack []frame) ([]frame, error) {
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return ErrNotObject
+		return stack, ErrNotObject
 	}
 	node := root
-	stack := f.stack[:0]
-	defer func() { f.stack = stack[:0] }()
 
 value:
 	// b[i] starts a value whose path node is node (nil: untracked).
 	if i >= len(b) {
-		return ErrSyntax
+		return stack, ErrSyntax
 	}
 	switch c := b[i]; c {
 	case '{':
 		if len(stack) >= MaxDepth {
-			return ErrTooDeep
+			return stack, ErrTooDeep
 		}
 		if node != nil && len(node.kids) == 0 {
 			node = nil
+		}
+		if node == nil && len(stack) > 0 {
+			j, err := skipContainer(b, i, len(stack))
+			if err != nil {
+				return stack, err
+			}
+			i = j
+			goto after
 		}
 		stack = append(stack, frame{node: node})
 		i = skipWS(b, i+1)
@@ -87,21 +104,24 @@ value:
 		goto key
 	case '[':
 		if len(stack) >= MaxDepth {
-			return ErrTooDeep
+			return stack, ErrTooDeep
 		}
-		fr := frame{node: node, array: true}
-		if node != nil {
-			fr.chained = true
-			f.chain = append(f.chain, ArrayPos{Array: f.nextArr})
-			f.nextArr++
+		if node == nil {
+			j, err := skipContainer(b, i, len(stack))
+			if err != nil {
+				return stack, err
+			}
+			i = j
+			goto after
 		}
+		fr := frame{node: node, array: true, chained: true}
+		f.chain = append(f.chain, ArrayPos{Array: f.nextArr})
+		f.nextArr++
 		stack = append(stack, fr)
 		i = skipWS(b, i+1)
 		if i < len(b) && b[i] == ']' {
 			i++
-			if fr.chained {
-				f.chain = f.chain[:len(f.chain)-1]
-			}
+			f.chain = f.chain[:len(f.chain)-1]
 			stack = stack[:len(stack)-1]
 			goto after
 		}
@@ -110,7 +130,7 @@ value:
 		start := i + 1
 		j, esc, ok := scanString(b, start)
 		if !ok {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		if node != nil && node.leaf >= 0 {
 			var s string
@@ -124,7 +144,7 @@ value:
 		i = j + 1
 	case 't':
 		if !hasLit(b, i, "true") {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		if node != nil && node.leaf >= 0 {
 			f.emit(node.leaf, KindTrue, "true", 0)
@@ -132,7 +152,7 @@ value:
 		i += 4
 	case 'f':
 		if !hasLit(b, i, "false") {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		if node != nil && node.leaf >= 0 {
 			f.emit(node.leaf, KindFalse, "false", 0)
@@ -140,7 +160,7 @@ value:
 		i += 5
 	case 'n':
 		if !hasLit(b, i, "null") {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		if node != nil && node.leaf >= 0 {
 			f.emit(node.leaf, KindNull, "null", 0)
@@ -149,11 +169,11 @@ value:
 	default:
 		j, isInt, ok := scanNumber(b, i)
 		if !ok {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		// 18 digits always fit in an int64; longer integers are checked.
 		if isInt && j-i > 18 && !fitsInt64(b[i:j]) {
-			return ErrIntRange
+			return stack, ErrIntRange
 		}
 		if node != nil && node.leaf >= 0 {
 			text := bytesString(b[i:j])
@@ -167,13 +187,13 @@ after:
 	// A value just ended at i.
 	if len(stack) == 0 {
 		if skipWS(b, i) != len(b) {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
-		return nil
+		return stack, nil
 	}
 	i = skipWS(b, i)
 	if i >= len(b) {
-		return ErrSyntax
+		return stack, ErrSyntax
 	}
 	if fr := &stack[len(stack)-1]; fr.array {
 		switch b[i] {
@@ -192,7 +212,7 @@ after:
 			i++
 			goto after
 		}
-		return ErrSyntax
+		return stack, ErrSyntax
 	}
 	switch b[i] {
 	case ',':
@@ -203,23 +223,23 @@ after:
 		i++
 		goto after
 	}
-	return ErrSyntax
+	return stack, ErrSyntax
 
 key:
 	// b[i] starts a key of the object on top of the stack.
 	if i >= len(b) || b[i] != '"' {
-		return ErrSyntax
+		return stack, ErrSyntax
 	}
 	{
 		start := i + 1
 		j, esc, ok := scanString(b, start)
 		if !ok {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		k := b[start:j]
 		i = skipWS(b, j+1)
 		if i >= len(b) || b[i] != ':' {
-			return ErrSyntax
+			return stack, ErrSyntax
 		}
 		i = skipWS(b, i+1)
 		parent := stack[len(stack)-1].node
@@ -230,13 +250,163 @@ key:
 		if top && len(stack) == 1 {
 			f.Top |= topBit(k)
 		}
-		if parent != nil {
+		node = nil
+		if parent != nil && (parent.byName != nil || mayHaveKid(parent, k)) {
 			node = parent.lookup(k)
-		} else {
-			node = nil
 		}
 	}
 	goto value
+}
+
+// mayHaveKid is a quick filter in front of n.lookup(k) for a node without
+// an index: false when no child can match k, neither exactly (same length)
+// nor as the first segment of a dotted key (a '.' right after the name).
+func mayHaveKid(n *pathNode, k []byte) bool {
+	for i := range n.kids {
+		if l := len(n.kids[i].name); l == len(k) || l < len(k) && k[l] == '.' {
+			return true
+		}
+	}
+	return false
+}
+
+const skipWords = 16
+
+var _ = [1]struct{}{}[(skipWords*64-MaxDepth)>>63&1|(skipWords&(skipWords-1))] // skipWords*64 >= MaxDepth, a power of two
+
+// skipContainer validates the object or array that starts at b[i] ('{' or
+// '['), which is on no path and has depth containers open around it, and
+// returns the index just past its end. It checks exactly what scan checks,
+// in the same order, so it fails with the error scan would: ErrTooDeep
+// when an opening bracket would make more than MaxDepth levels, ErrIntRange
+// for an integer outside int64, ErrSyntax for anything else.
+func skipContainer(b []byte, i, depth int) (int, error) {
+	// arr has bit d set when the container at depth d is an array. Its
+	// length is a power of two, so masking the index drops the bounds
+	// check (skipWords fails to compile if MaxDepth outgrows it).
+	var arr [skipWords]uint64
+	base := depth
+	var c byte
+	goto open
+
+value:
+	// b[i] starts a value.
+	if i >= len(b) {
+		return 0, ErrSyntax
+	}
+	switch c = b[i]; c {
+	case '{', '[':
+		goto open
+	case '"':
+		j, _, ok := scanString(b, i+1)
+		if !ok {
+			return 0, ErrSyntax
+		}
+		i = j + 1
+	case 't':
+		if !hasLit(b, i, "true") {
+			return 0, ErrSyntax
+		}
+		i += 4
+	case 'f':
+		if !hasLit(b, i, "false") {
+			return 0, ErrSyntax
+		}
+		i += 5
+	case 'n':
+		if !hasLit(b, i, "null") {
+			return 0, ErrSyntax
+		}
+		i += 4
+	default:
+		j, isInt, ok := scanNumber(b, i)
+		if !ok {
+			return 0, ErrSyntax
+		}
+		if isInt && j-i > 18 && !fitsInt64(b[i:j]) {
+			return 0, ErrIntRange
+		}
+		i = j
+	}
+
+after:
+	// A value just ended at i.
+	if depth == base {
+		return i, nil
+	}
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return 0, ErrSyntax
+	}
+	c = b[i]
+	if arr[((depth-1)>>6)&(len(arr)-1)]>>((depth-1)&63)&1 != 0 {
+		switch c {
+		case ',':
+			i = skipWS(b, i+1)
+			goto value
+		case ']':
+			depth--
+			i++
+			goto after
+		}
+		return 0, ErrSyntax
+	}
+	switch c {
+	case ',':
+		i = skipWS(b, i+1)
+		goto key
+	case '}':
+		depth--
+		i++
+		goto after
+	}
+	return 0, ErrSyntax
+
+key:
+	// b[i] starts a key.
+	if i >= len(b) || b[i] != '"' {
+		return 0, ErrSyntax
+	}
+	{
+		j, _, ok := scanString(b, i+1)
+		if !ok {
+			return 0, ErrSyntax
+		}
+		i = skipWS(b, j+1)
+		if i >= len(b) || b[i] != ':' {
+			return 0, ErrSyntax
+		}
+		i = skipWS(b, i+1)
+	}
+	goto value
+
+open:
+	// b[i] is '{' or '['.
+	if depth >= MaxDepth {
+		return 0, ErrTooDeep
+	}
+	{
+		w, bit := &arr[(depth>>6)&(len(arr)-1)], uint64(1)<<(depth&63)
+		depth++
+		if b[i] == '[' {
+			*w |= bit
+			i = skipWS(b, i+1)
+			if i < len(b) && b[i] == ']' {
+				depth--
+				i++
+				goto after
+			}
+			goto value
+		}
+		*w &^= bit
+		i = skipWS(b, i+1)
+		if i < len(b) && b[i] == '}' {
+			depth--
+			i++
+			goto after
+		}
+		goto key
+	}
 }
 
 // topBit maps a top-level key to its Flat.Top bit (0 for other keys).
@@ -299,22 +469,57 @@ func hasLit(b []byte, i int, lit string) bool {
 
 // scanString finds the closing quote of the string whose contents start at
 // i, validating escapes and rejecting raw control characters.
+//
+// Most strings (keys above all) are shorter than 16 bytes: the first two
+// words are tested together so that where in them the string ends costs no
+// branch; anything but a plain string ending there goes to scanStringLong.
 func scanString(b []byte, i int) (end int, esc, ok bool) {
+	if i+16 <= len(b) {
+		w := b[i : i+16 : i+16]
+		m0 := strSpecial(binary.LittleEndian.Uint64(w))
+		m1 := strSpecial(binary.LittleEndian.Uint64(w[8:]))
+		if m0|m1 != 0 {
+			// The first flagged byte, found without a branch (where a
+			// string ends is unpredictable): m0's trailing zeros (64 when
+			// m0 is 0), plus m1's when m0 is 0.
+			nz := int(int64(m0|-m0) >> 63) // -1 when m0 != 0, else 0
+			i += (bits.TrailingZeros64(m0) + bits.TrailingZeros64(m1)&^nz) >> 3
+			if b[i] == '"' {
+				return i, false, true
+			}
+		} else {
+			i += 16
+		}
+	}
+	return scanStringLong(b, i)
+}
+
+// strSpecial has the high bit set in the lowest byte of x that is a quote,
+// a backslash or a control character (SWAR; higher bytes may be flagged
+// falsely, but only above a true one).
+func strSpecial(x uint64) uint64 {
+	q := x ^ (swarOnes * '"')
+	s := x ^ (swarOnes * '\\')
+	return ((q-swarOnes)&^q | (s-swarOnes)&^s | (x-swarOnes*0x20)&^x) & swarHigh
+}
+
+// scanStringLong is scanString from i, a position in the string's contents
+// that is not inside an escape.
+func scanStringLong(b []byte, i int) (end int, esc, ok bool) {
 	for {
-		// Eight bytes at a time while none of them needs attention (SWAR:
-		// a quote, a backslash or a control character sets a high bit).
-		// After a few plain words the string is a long one: plainRun
-		// skips the rest of its plain bytes faster.
+		// Eight bytes at a time (SWAR: a quote, a backslash or a control
+		// character sets the high bit of its byte; the lowest flagged byte
+		// is always a true one, so it is where the scan stops). After a
+		// few plain words the string is a long one: plainRun skips the
+		// rest of its plain bytes faster.
 		for words := 0; i+8 <= len(b); words++ {
 			if words == 4 {
 				i = plainRun(b, i)
 				break
 			}
-			x := binary.LittleEndian.Uint64(b[i:])
-			q := x ^ (swarOnes * '"')
-			s := x ^ (swarOnes * '\\')
-			if ((q-swarOnes)&^q|(s-swarOnes)&^s|(x-swarOnes*0x20)&^x)&swarHigh != 0 {
-				break
+			if m := strSpecial(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto special
 			}
 			i += 8
 		}
@@ -324,6 +529,7 @@ func scanString(b []byte, i int) (end int, esc, ok bool) {
 		if i >= len(b) {
 			return 0, false, false
 		}
+	special:
 		switch b[i] {
 		case '"':
 			return i, esc, true

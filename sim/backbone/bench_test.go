@@ -93,7 +93,7 @@ func heapAfter(d time.Duration) (heap uint64, inFlight int, processed uint64) {
 // same: the model keeps no per-event history.
 func TestMemoryProportionalToInFlight(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow")
+		t.Skip("processes about 2 M engine events (a few seconds); skipped in -short")
 	}
 	h1, f1, p1 := heapAfter(5 * time.Second)
 	h10, f10, p10 := heapAfter(50 * time.Second)

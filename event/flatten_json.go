@@ -142,30 +142,15 @@ value:
 			f.emit(node.leaf, KindString, s, 0)
 		}
 		i = j + 1
-	case 't':
-		if !hasLit(b, i, "true") {
+	case 't', 'f', 'n':
+		lit := literals[b[i]]
+		if !hasLit(b, i, lit.text) {
 			return stack, ErrSyntax
 		}
 		if node != nil && node.leaf >= 0 {
-			f.emit(node.leaf, KindTrue, "true", 0)
+			f.emit(node.leaf, lit.kind, lit.text, 0)
 		}
-		i += 4
-	case 'f':
-		if !hasLit(b, i, "false") {
-			return stack, ErrSyntax
-		}
-		if node != nil && node.leaf >= 0 {
-			f.emit(node.leaf, KindFalse, "false", 0)
-		}
-		i += 5
-	case 'n':
-		if !hasLit(b, i, "null") {
-			return stack, ErrSyntax
-		}
-		if node != nil && node.leaf >= 0 {
-			f.emit(node.leaf, KindNull, "null", 0)
-		}
-		i += 4
+		i += len(lit.text)
 	default:
 		j, isInt, ok := scanNumber(b, i)
 		if !ok {
@@ -303,21 +288,12 @@ value:
 			return 0, ErrSyntax
 		}
 		i = j + 1
-	case 't':
-		if !hasLit(b, i, "true") {
+	case 't', 'f', 'n':
+		lit := literals[b[i]]
+		if !hasLit(b, i, lit.text) {
 			return 0, ErrSyntax
 		}
-		i += 4
-	case 'f':
-		if !hasLit(b, i, "false") {
-			return 0, ErrSyntax
-		}
-		i += 5
-	case 'n':
-		if !hasLit(b, i, "null") {
-			return 0, ErrSyntax
-		}
-		i += 4
+		i += len(lit.text)
 	default:
 		j, isInt, ok := scanNumber(b, i)
 		if !ok {
@@ -461,6 +437,16 @@ func skipWS(b []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// literals are JSON's three literal values, by their first byte.
+var literals = [256]struct {
+	kind Kind
+	text string
+}{
+	't': {KindTrue, "true"},
+	'f': {KindFalse, "false"},
+	'n': {KindNull, "null"},
 }
 
 func hasLit(b []byte, i int, lit string) bool {

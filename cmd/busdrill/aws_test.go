@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,11 @@ func TestRunAWSAgainstMoto(t *testing.T) {
 	}
 	sc.Traffic.Arrivals.Shape = loadgen.Constant{Rate: 10, Duration: 5 * time.Second}
 	sc.Drain = 10 * time.Second
+	// Latency on the wall clock depends on the machine's load and moto:
+	// this test checks completion and the ledger, never a latency.
+	sc.Expect = slices.DeleteFunc(sc.Expect, func(e scenarios.Expectation) bool {
+		return strings.HasPrefix(e.Cond.Metric, "e2e.") || strings.HasPrefix(e.Cond.Metric, "hop.")
+	})
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	resDir := t.TempDir()

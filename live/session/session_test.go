@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,12 @@ func reference(t *testing.T, rate float64, d time.Duration) *scenarios.Scenario 
 	}
 	sc.Traffic.Arrivals.Shape = loadgen.Constant{Rate: rate, Duration: d}
 	sc.Drain = 10 * time.Second
+	// Wall-clock latency depends on the machine's load and moto's speed:
+	// the live tests check completion, loss, the ledger and idempotency,
+	// never a latency.
+	sc.Expect = slices.DeleteFunc(sc.Expect, func(e scenarios.Expectation) bool {
+		return strings.HasPrefix(e.Cond.Metric, "e2e.") || strings.HasPrefix(e.Cond.Metric, "hop.")
+	})
 	return sc
 }
 

@@ -59,18 +59,26 @@ const callsPerJourney = 22
 // calls), 1000 orders per second of run time, with 5000 journeys in
 // flight as in a real run.
 func BenchmarkRecorderJourney(b *testing.B) {
-	const lag = 5000
-	r := NewRecorder(Config{Cutoff: time.Duration(b.N+lag)*ms + time.Minute,
-		Quotas: []Quota{{QuotaPutEvents, "*", 10000}, {QuotaInvocations, "*", 18750}}})
-	for j := range uint64(lag) {
+	benchJourneys(b, Config{Cutoff: time.Duration(b.N+benchLag)*ms + time.Minute})
+}
+
+// benchLag is how many journeys the recorder benchmarks keep in flight.
+const benchLag = 5000
+
+// benchJourneys records b.N journeys with benchLag of them in flight at
+// any time, under cfg (the quotas are added), and reports ns per call.
+func benchJourneys(b *testing.B, cfg Config) {
+	cfg.Quotas = []Quota{{QuotaPutEvents, "*", 10000}, {QuotaInvocations, "*", 18750}}
+	r := NewRecorder(cfg)
+	for j := range uint64(benchLag) {
 		journeyStart(r, j, time.Duration(j)*ms)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		j := uint64(i) + lag
+		j := uint64(i) + benchLag
 		journeyStart(r, j, time.Duration(j)*ms)
-		journeyEnd(r, j-lag, time.Duration(j-lag)*ms)
+		journeyEnd(r, j-benchLag, time.Duration(j-benchLag)*ms)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/callsPerJourney, "ns/call")

@@ -761,21 +761,7 @@ func TestWindowsAllocationFree(t *testing.T) {
 // overlapping fault windows: each journey is in steady, or in one or two
 // during and after windows.
 func BenchmarkRecorderJourneyWindows(b *testing.B) {
-	const lag = 5000
-	run := time.Duration(b.N+lag) * ms
-	r := NewRecorder(Config{Traffic: run, Cutoff: run + time.Minute, Grace: run / 10,
-		Windows: []WindowSpec{{"a", run / 5, run / 3}, {"b", run / 4, run / 2}},
-		Quotas:  []Quota{{QuotaPutEvents, "*", 10000}, {QuotaInvocations, "*", 18750}}})
-	for j := range uint64(lag) {
-		journeyStart(r, j, time.Duration(j)*ms)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		j := uint64(i) + lag
-		journeyStart(r, j, time.Duration(j)*ms)
-		journeyEnd(r, j-lag, time.Duration(j-lag)*ms)
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/callsPerJourney, "ns/call")
+	run := time.Duration(b.N+benchLag) * ms
+	benchJourneys(b, Config{Traffic: run, Cutoff: run + time.Minute, Grace: run / 10,
+		Windows: []WindowSpec{{"a", run / 5, run / 3}, {"b", run / 4, run / 2}}})
 }

@@ -2,10 +2,12 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/busdrill/busdrill/event"
 	"slices"
 	"strings"
 
+	"github.com/busdrill/busdrill/event"
+
+	"github.com/busdrill/busdrill/internal/suggest"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/topology"
 )
@@ -118,7 +120,7 @@ func suggestAccount(t *topology.Topology, name string) string {
 	for _, a := range t.Accounts {
 		names = append(names, a.Name)
 	}
-	if s := yamlstrict.Suggest(name, names); s != "" {
+	if s := suggest.Closest(name, names); s != "" {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
 	return " (accounts: " + strings.Join(names, ", ") + ")"

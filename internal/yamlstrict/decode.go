@@ -347,3 +347,10 @@ func countNodes(n *yaml.Node) int {
 	}
 	return c
 }
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

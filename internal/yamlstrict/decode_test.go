@@ -241,28 +241,6 @@ func TestErrorFormat(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	keys := []string{"name", "rate", "stages", "latency", "max_in_flight"}
-	tests := []struct {
-		comment string
-		got     string
-		want    string
-	}{
-		{"two letters swapped", "nmae", "name"},
-		{"one letter missing", "rte", "rate"},
-		{"a different case", "Stages", "stages"},
-		{"one edit on a long key", "max_inflight", "max_in_flight"},
-		{"dashes for underscores", "max-in-flight", "max_in_flight"},
-		{"too far from everything", "zzz", ""},
-		{"a short key needs a close match", "xy", ""},
-	}
-	for _, tt := range tests {
-		if got := yamlstrict.Suggest(tt.got, keys); got != tt.want {
-			t.Errorf("%s: Suggest(%q) = %q, want %q", tt.comment, tt.got, got, tt.want)
-		}
-	}
-}
-
 func TestKeyAndIndex(t *testing.T) {
 	if got := yamlstrict.Index(yamlstrict.Key(yamlstrict.Key("", "traffic"), "stages"), 2); got != "traffic.stages[2]" {
 		t.Errorf("got %q", got)

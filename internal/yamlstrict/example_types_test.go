@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/busdrill/busdrill/internal/suggest"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/units"
 )
@@ -99,7 +100,7 @@ func (f *fault) UnmarshalStrictYAML(d *yamlstrict.Decoder, n *yaml.Node, path st
 		f.Spec = &t
 	default:
 		hint := ""
-		if s := yamlstrict.Suggest(kind.Value, faultKinds); s != "" {
+		if s := suggest.Closest(kind.Value, faultKinds); s != "" {
 			hint = fmt.Sprintf("; did you mean %q?", s)
 		}
 		d.Errorf(kind, yamlstrict.Key(path, "kind"), "unknown fault kind %q%s (one of: %s)", kind.Value, hint, strings.Join(faultKinds, ", "))

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/busdrill/busdrill/internal/suggest"
 	"gopkg.in/yaml.v3"
 )
 
@@ -153,7 +154,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 
 func (d *Decoder) unknownKey(e entry, path string, si *structInfo) {
 	keys := si.keys()
-	if s := Suggest(e.key, keys); s != "" {
+	if s := suggest.Closest(e.key, keys); s != "" {
 		d.Errorf(e.keyNode, path, "unknown field %q; did you mean %q?", e.key, s)
 		return
 	}
@@ -185,7 +186,7 @@ func (d *Decoder) checkEnum(n *yaml.Node, path string, f *field) bool {
 			}
 		}
 		msg := fmt.Sprintf("invalid value %q (expected one of: %s)", s.Value, strings.Join(f.enum, ", "))
-		if sug := Suggest(s.Value, f.enum); sug != "" {
+		if sug := suggest.Closest(s.Value, f.enum); sug != "" {
 			msg = fmt.Sprintf("invalid value %q; did you mean %q? (expected one of: %s)", s.Value, sug, strings.Join(f.enum, ", "))
 		}
 		d.Errorf(s, p, "%s", msg)

@@ -1,15 +1,18 @@
-package yamlstrict
+// Package suggest finds the closest of a few names to one a person typed,
+// for "did you mean" messages: unknown YAML keys, enum values, accounts,
+// expectation metrics, commands and flags.
+package suggest
 
 import "strings"
 
-// Suggest returns the candidate closest to got, for "did you mean"
-// messages, or "" when none is close enough. Closeness is the optimal
-// string alignment distance (insertions, deletions, substitutions and
-// swaps of adjacent characters), ignoring case; a candidate qualifies
-// when the distance is at most one third of its length (at least 1, at
-// most 3). Ties go to the earlier candidate, so pass candidates in a
-// deterministic order.
-func Suggest(got string, candidates []string) string {
+// Closest returns the candidate closest to got, or "" when none is close
+// enough. Closeness is the optimal string alignment distance (insertions,
+// deletions, substitutions and swaps of adjacent characters), ignoring
+// case; a candidate qualifies when the distance is at most one third of
+// its length (at least 1, at most 3). Ties go to the earlier candidate, so
+// pass candidates in a deterministic order. Strings over 64 bytes are
+// only compared for equality, so a hostile input costs nothing.
+func Closest(got string, candidates []string) string {
 	best, bestD := "", 1<<30
 	g := strings.ToLower(got)
 	for _, c := range candidates {

@@ -20,7 +20,7 @@ func TestInvalidScenariosGolden(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, err := LoadFile(f)
+			_, err := LoadFile(f, LoadOptions{})
 			if err == nil {
 				t.Fatal("the scenario loaded; it should not")
 			}

@@ -26,7 +26,7 @@ func Builtin(name string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no built-in scenario %q (busdrill scenarios list shows them)", name)
 	}
-	return Load(BuiltinPrefix+name+".yaml", data)
+	return Load(BuiltinPrefix+name+".yaml", data, LoadOptions{})
 }
 
 // BuiltinSource returns the YAML text of a built-in scenario.

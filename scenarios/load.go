@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/live/config"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -103,19 +104,56 @@ var JourneyTypes = []string{"Order.Created", "Delivery.Updated", "Order.Updated"
 
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
-// LoadFile reads and loads a scenario file.
-func LoadFile(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+// LoadFile reads and loads a scenario file. Files over MaxFileBytes, and
+// anything that is not a regular file (a device, a pipe), are refused
+// before they are read.
+func LoadFile(path string, opts LoadOptions) (*Scenario, error) {
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+		return nil, err
 	}
-	return Load(path, data)
+	return Load(path, data, opts)
+}
+
+// readFile reads a scenario file, bounded by MaxFileBytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: the file is %d bytes; scenario files are at most %d (4 MiB)", path, st.Size(), MaxFileBytes)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: the file grew past %d bytes while it was read", path, MaxFileBytes)
+	}
+	return data, nil
+}
+
+// unwrapPath drops the *fs.PathError's own copy of the path.
+func unwrapPath(err error) error {
+	if u := errors.Unwrap(err); u != nil {
+		return u
+	}
+	return err
 }
 
 // Load decodes and validates a scenario. Every problem is reported, each
 // at its file, line and column with its field path, as a
 // yamlstrict.Errors.
-func Load(filename string, data []byte) (*Scenario, error) {
+func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 	var f File
 	var errs yamlstrict.Errors
 	if err := yamlstrict.Decode(filename, data, &f); err != nil {
@@ -158,7 +196,12 @@ func Load(filename string, data []byte) (*Scenario, error) {
 			errs.Add(pos, path, errors.New(p.Msg))
 		}
 		s.Topology = t
-		s.Traffic = compileTraffic(&f, t, s.Services, decodeFailedUnder(errs, "traffic"), &errs)
+		trafficFailed := decodeFailedUnder(errs, "traffic")
+		before := len(errs)
+		s.Traffic = compileTraffic(&f, t, s.Services, trafficFailed, &errs)
+		if !trafficFailed && len(errs) == before {
+			checkCeilings(s, &f, opts, &errs)
+		}
 	}
 	s.Params = modelParams(&f, s.Services, &errs)
 	for i, e := range f.Expect {

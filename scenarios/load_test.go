@@ -29,7 +29,7 @@ func TestExpandedRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		back, err := Load(name+"-expanded.yaml", out)
+		back, err := Load(name+"-expanded.yaml", out, LoadOptions{})
 		if err != nil {
 			t.Fatalf("%s: the expansion does not load:\n%v\n%s", name, err, out)
 		}

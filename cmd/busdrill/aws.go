@@ -5,11 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/fixture"
@@ -18,6 +14,8 @@ import (
 	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/runner"
+	"github.com/busdrill/busdrill/scenarios"
 )
 
 const awsUsage = `Usage: busdrill aws <plan|provision|teardown|restore|deploy-fixture> [SCENARIO] --live FILE [flags]
@@ -56,22 +54,47 @@ Flags:
 Every account touched must be in allowed_accounts, or nothing is called.
 Credentials come from the standard chain and never appear in output.`
 
-func init() {
-	register(&command{name: "aws", summary: "plan, provision, tear down and restore live runs", usage: awsUsage, run: runAWSCmd})
+var awsCmd = &command{
+	name: "aws", summary: "plan, provision, tear down and restore live runs", usage: awsUsage,
+	subs: []*command{
+		{name: "plan", summary: "print every API call a live run would make, and the IAM actions it needs", usage: `Usage: busdrill aws plan SCENARIO --live FILE [--run-id ID] [--shard I/N] [--observe-only] [--keep] [--json]
+
+Prints every API call 'busdrill run SCENARIO --target aws' would make —
+account, Region, ARN, whether it changes anything — and the IAM actions
+it needs, including the fault schedule's. Calls nothing. Faults that
+cannot be injected into real accounts are refused here, as by the run.`},
+		{name: "provision", summary: "create a run's probe queues and rules (journaled)", usage: `Usage: busdrill aws provision SCENARIO --live FILE [--run-id ID] [--shard I/N] [--journal FILE] [--endpoint-url URL]
+
+Creates the probe queues and rules of a run (tagged with the run id, each
+change journaled first) and prints their URLs. 'busdrill aws restore
+--journal FILE' or 'busdrill aws teardown' removes them.`},
+		{name: "teardown", summary: "remove everything busdrill tagged from a scenario's accounts", usage: `Usage: busdrill aws teardown SCENARIO --live FILE [--run-id ID] [--dry-run] [--endpoint-url URL]
+
+Removes every rule and queue carrying busdrill's tags from the scenario's
+buses and accounts (only that run's with --run-id). Idempotent; --dry-run
+lists what it would remove.`},
+		{name: "restore", summary: "undo everything a rollback journal records", usage: `Usage: busdrill aws restore --journal FILE --live FILE [--dry-run] [--endpoint-url URL]
+
+Undoes everything the journal records, newest first, idempotently and
+resumably: an interrupted or crashed run's changes and probes. Every
+account in the journal must be in allowed_accounts, or nothing is called.`},
+		{name: "deploy-fixture", summary: "create a scenario's backbone in an emulator", usage: `Usage: busdrill aws deploy-fixture SCENARIO --live FILE --endpoint-url URL
+
+Creates the scenario's backbone — buses, policies, rules, bus targets — in
+an AWS-compatible emulator, for local rehearsals. Needs --endpoint-url.`},
+	},
 }
 
-func runAWSCmd(env *cliEnv, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(env.stdout, awsUsage)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
+func init() {
+	for _, s := range awsCmd.subs {
+		s.run = func(env *cliEnv, args []string) int { return runAWSCmd(env, s, args) }
 	}
-	sub := args[0]
-	fl := pflag.NewFlagSet("aws "+sub, pflag.ContinueOnError)
-	fl.SetOutput(env.stderr)
-	fl.Usage = func() {}
+	register(awsCmd)
+}
+
+func runAWSCmd(env *cliEnv, c *command, args []string) int {
+	sub := c.name
+	fl := newFlags(c)
 	live := fl.String("live", "", "")
 	endpoint := fl.String("endpoint-url", "", "")
 	runID := fl.String("run-id", "", "")
@@ -81,9 +104,8 @@ func runAWSCmd(env *cliEnv, args []string) int {
 	keep := fl.Bool("keep", false, "")
 	dryRun := fl.Bool("dry-run", false, "")
 	jsonOut := fl.Bool("json", false, "")
-	if err := fl.Parse(args[1:]); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill aws %s: %v\nRun 'busdrill help aws' for usage.\n", sub, err)
-		return exitUsage
+	if code, done := parseFlags(env, c, fl, args); done {
+		return code
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "busdrill aws %s: %s\n", sub, fmt.Sprintf(format, a...))
@@ -102,21 +124,17 @@ func runAWSCmd(env *cliEnv, args []string) int {
 			return fail(exitUsage, "--shard: %v", err)
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	intr := runner.Watch(env.stderr, os.Exit)
+	defer intr.Stop()
+	ctx := intr.Context()
 
 	if sub == "restore" {
 		return awsRestore(ctx, env, cfg, *endpoint, *journalPath, *dryRun, fail)
 	}
-	switch sub {
-	case "plan", "provision", "teardown", "deploy-fixture":
-	default:
-		return fail(exitUsage, "unknown subcommand (plan, provision, teardown, restore, deploy-fixture)")
-	}
 	if fl.NArg() != 1 {
 		return fail(exitUsage, "give one scenario")
 	}
-	sc, err := loadScenario(fl.Arg(0))
+	sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true})
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -166,7 +184,9 @@ func runAWSCmd(env *cliEnv, args []string) int {
 			return fail(exitAborted, "%v", err)
 		}
 		defer j.Close()
+		intr.Pending(fmt.Sprintf("provisioning may be half done: 'busdrill aws restore --journal %s --live %s' undoes it", j.Path(), *live))
 		prov, err := provision.Provision(ctx, set, j, layout)
+		intr.Pending("")
 		if err != nil {
 			return fail(exitAborted, "%v (journal %s: busdrill aws restore --journal %s --live %s)", err, j.Path(), j.Path(), *live)
 		}

@@ -36,7 +36,7 @@ func TestRunAWSWithFaultSchedule(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	resDir := t.TempDir()
-	code := runAWS(env, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "chaos-1"})
+	code := runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "chaos-1"})
 	if code == exitUsage || code == exitAborted {
 		t.Fatalf("runAWS: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -87,7 +87,7 @@ func TestRunAWSRefusesFaultsItCannotInject(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	live := writeLive(t, testLive)
-	code := runAWS(env, sc, awsRunOptions{LiveFile: live, EndpointURL: "http://127.0.0.1:9", Out: t.TempDir()})
+	code := runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: "http://127.0.0.1:9", Out: t.TempDir()})
 	if code != exitUsage || !strings.Contains(stderr.String(), "delivery-down (outage) cannot be injected against a real backbone") {
 		t.Errorf("exit %d\n%s", code, stderr.String())
 	}

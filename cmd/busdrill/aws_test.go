@@ -110,7 +110,7 @@ func TestRunAWSAgainstMoto(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	resDir := t.TempDir()
-	code = runAWS(env, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "cli-1", SettleEarly: true})
+	code = runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "cli-1", SettleEarly: true})
 	if code != exitOK {
 		t.Fatalf("runAWS: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}

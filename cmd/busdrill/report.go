@@ -11,11 +11,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
+	"github.com/busdrill/busdrill/runner"
+	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -29,16 +29,25 @@ results file, here or anywhere later: report.html (self-contained: open it
 from disk), junit.xml (one test case per expectation) and summary.md (for
 CI step summaries and pull-request comments). Without flags the three are
 written next to RESULTS.json; with flags, only those asked for ("-" is
-standard output). The reproduce command comes from meta.json beside the
-results when there is one.
+standard output). The reproduce command and the scenario's file come from
+meta.json beside the results when there is one.
   --html F, --junit F, --markdown F   where to write each output
 
-busdrill report compare BASE.json NEW.json prints the differences that
-matter between a baseline and a new run — latency percentiles of e2e and
-every hop, loss by cause, in flight, orders never sent, duplicates,
-idempotency violations, throughput, quota peaks, expectations — and exits
-1 when the new run regressed beyond the tolerances. A committed baseline
-plus this command gates a pull request.
+'busdrill help report compare' and 'busdrill help report merge' describe
+the other two. Every file is written whole (a temporary file, then a
+rename); SIGINT stops the command before it writes anything more (exit 3).
+
+Exit status: 0 done (compare: no regression); 1 compare found a
+regression, or merge --scenario found a failed expectation; 2 bad input
+or usage; 3 interrupted.`
+
+const reportCompareUsage = `Usage: busdrill report compare BASE.json NEW.json [--html F] [tolerances]
+
+Prints the differences that matter between a baseline and a new run —
+latency percentiles of e2e and every hop, loss by cause, in flight, orders
+never sent, duplicates, idempotency violations, throughput, quota peaks,
+expectations — and exits 1 when the new run regressed beyond the
+tolerances. A committed baseline plus this command gates a pull request.
   --html F                 also write a side-by-side report
   --all                    print every compared metric, not only changes
   --latency P              p50/p90/p99 may grow by P (default 10%)
@@ -52,11 +61,16 @@ plus this command gates a pull request.
 Shares are compared, not counts, so runs of different sizes compare.
 An expectation that passed and now fails, or a new failing one, regresses.
 
-busdrill report merge combines the results of the shards of one run
-(busdrill run --shard I/N on several machines) exactly: histograms add,
-ledgers add, series align by time. Every shard of the run must be given
-once, all of the same scenario, seed and version.
-  -o, --out F              the merged results file (required)
+Exit status: 0 no regression, 1 a regression, 2 bad input or usage.`
+
+const reportMergeUsage = `Usage: busdrill report merge SHARD.json... -o OUT.json [--scenario S]
+
+Combines the results of the shards of one run (busdrill run --shard I/N
+on several machines) exactly: histograms add, ledgers add, series align
+by time. Every shard of the run must be given once, all of the same
+scenario, seed and version.
+  -o, --out F              the merged results file (required; - for
+                           standard output)
   --scenario S             re-evaluate the scenario's expectations on the
                            merged run (a file or a built-in name); without
                            it the merged results have no expectations
@@ -64,40 +78,48 @@ The series' per-second percentiles and the quota peaks of a merged run are
 approximations (see 'go doc report/render.Merge'); recovery times are
 left out.
 
-Exit status: 0 done (compare: no regression); 1 compare found a
-regression, or merge --scenario found a failed expectation; 2 bad input
-or usage.`
+Exit status: 0 merged; 1 --scenario found a failed expectation; 2 bad
+input or usage.`
+
+var reportCmd = &command{
+	name: "report", summary: "rebuild reports from results; compare and merge runs", usage: reportUsage,
+	subs: []*command{
+		{name: "compare", summary: "compare two runs and fail on a regression", usage: reportCompareUsage},
+		{name: "merge", summary: "merge the results of a sharded run", usage: reportMergeUsage},
+	},
+}
 
 func init() {
-	register(&command{name: "report", summary: "rebuild reports from results; compare and merge runs", usage: reportUsage, run: runReport})
+	reportCmd.run = runReport
+	reportCmd.subs[0].run = runReportCompare
+	reportCmd.subs[1].run = runReportMerge
+	register(reportCmd)
 }
 
 func runReport(env *cliEnv, args []string) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "compare":
-			return runReportCompare(env, args[1:])
-		case "merge":
-			return runReportMerge(env, args[1:])
-		}
-	}
-	fl := newReportFlags(env, "report")
+	c := reportCmd
+	fl := newFlags(c)
 	htmlOut := fl.String("html", "", "")
 	junitOut := fl.String("junit", "", "")
 	mdOut := fl.String("markdown", "", "")
-	if code, done := parseReportFlags(env, fl, args); done {
+	if code, done := parseFlags(env, c, fl, args); done {
 		return code
 	}
 	if fl.NArg() != 1 {
-		return reportUsageError(env, "report", "give one results file (or: compare, merge)")
+		return usageError(env, c, "give one results file (or: compare, merge)")
 	}
+	intr := runner.Watch(env.stderr, os.Exit)
+	defer intr.Stop()
 	path := fl.Arg(0)
 	r, err := report.ReadResults(path)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "busdrill report: %v\n", err)
 		return exitUsage
 	}
-	meta := render.Meta{Command: metaCommand(filepath.Dir(path)), Version: version.String()}
+	if intr.Interrupted() {
+		return exitAborted
+	}
+	meta := readRenderMeta(filepath.Dir(path))
 	if *htmlOut == "" && *junitOut == "" && *mdOut == "" {
 		dir := filepath.Dir(path)
 		if err := render.WriteAll(dir, r, meta); err != nil {
@@ -113,11 +135,14 @@ func runReport(env *cliEnv, args []string) int {
 		render func(io.Writer) error
 	}{
 		{*htmlOut, func(w io.Writer) error { return render.HTML(w, r, meta) }},
-		{*junitOut, func(w io.Writer) error { return render.JUnit(w, r) }},
+		{*junitOut, func(w io.Writer) error { return render.JUnit(w, r, meta) }},
 		{*mdOut, func(w io.Writer) error { return render.Markdown(w, r, meta) }},
 	} {
 		if o.path == "" {
 			continue
+		}
+		if intr.Interrupted() {
+			return exitAborted
 		}
 		if err := writeOutput(env, o.path, o.render); err != nil {
 			fmt.Fprintf(env.stderr, "busdrill report: %v\n", err)
@@ -128,7 +153,8 @@ func runReport(env *cliEnv, args []string) int {
 }
 
 func runReportCompare(env *cliEnv, args []string) int {
-	fl := newReportFlags(env, "report compare")
+	c := reportCmd.sub("compare")
+	fl := newFlags(c)
 	htmlOut := fl.String("html", "", "")
 	all := fl.Bool("all", false, "")
 	latency := fl.String("latency", "10%", "")
@@ -138,11 +164,11 @@ func runReportCompare(env *cliEnv, args []string) int {
 	dups := fl.String("duplicates", "0.1%", "")
 	violations := fl.String("violations", "0%", "")
 	throughput := fl.String("throughput", "5%", "")
-	if code, done := parseReportFlags(env, fl, args); done {
+	if code, done := parseFlags(env, c, fl, args); done {
 		return code
 	}
 	if fl.NArg() != 2 {
-		return reportUsageError(env, "report compare", "give two results files: BASE.json NEW.json")
+		return usageError(env, c, "give two results files: BASE.json NEW.json")
 	}
 	tol := render.DefaultTolerances()
 	var errs []error
@@ -166,7 +192,7 @@ func runReportCompare(env *cliEnv, args []string) int {
 		tol.LatencyFloor = d.D()
 	}
 	if len(errs) > 0 {
-		return reportUsageError(env, "report compare", errors.Join(errs...).Error())
+		return usageError(env, c, "%s", errors.Join(errs...).Error())
 	}
 	base, err := report.ReadResults(fl.Arg(0))
 	if err != nil {
@@ -196,14 +222,15 @@ func runReportCompare(env *cliEnv, args []string) int {
 }
 
 func runReportMerge(env *cliEnv, args []string) int {
-	fl := newReportFlags(env, "report merge")
+	c := reportCmd.sub("merge")
+	fl := newFlags(c)
 	out := fl.StringP("out", "o", "", "")
 	scenario := fl.String("scenario", "", "")
-	if code, done := parseReportFlags(env, fl, args); done {
+	if code, done := parseFlags(env, c, fl, args); done {
 		return code
 	}
 	if fl.NArg() == 0 || *out == "" {
-		return reportUsageError(env, "report merge", "give the shards' results files and -o OUT.json")
+		return usageError(env, c, "give the shards' results files and -o OUT.json")
 	}
 	var shards []*report.Results
 	for _, p := range fl.Args() {
@@ -221,7 +248,7 @@ func runReportMerge(env *cliEnv, args []string) int {
 	}
 	evaluated := false
 	if *scenario != "" {
-		sc, err := loadScenario(*scenario)
+		sc, err := loadScenario(*scenario, scenarios.LoadOptions{Force: true})
 		if err != nil {
 			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %v\n", err)
 			return exitUsage
@@ -259,31 +286,6 @@ func runReportMerge(env *cliEnv, args []string) int {
 	return exitOK
 }
 
-func newReportFlags(env *cliEnv, name string) *pflag.FlagSet {
-	fl := pflag.NewFlagSet(name, pflag.ContinueOnError)
-	fl.SetOutput(env.stderr)
-	fl.Usage = func() {}
-	return fl
-}
-
-// parseReportFlags parses; done is true when the command must return
-// code (help, or a flag error).
-func parseReportFlags(env *cliEnv, fl *pflag.FlagSet, args []string) (code int, done bool) {
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintln(env.stdout, reportUsage)
-			return exitOK, true
-		}
-		return reportUsageError(env, fl.Name(), err.Error()), true
-	}
-	return 0, false
-}
-
-func reportUsageError(env *cliEnv, name, msg string) int {
-	fmt.Fprintf(env.stderr, "busdrill %s: %s\nRun 'busdrill help report' for usage.\n", name, msg)
-	return exitUsage
-}
-
 // writeOutput renders into a buffer and writes it to path whole, or to
 // standard output for "-".
 func writeOutput(env *cliEnv, path string, fn func(io.Writer) error) error {
@@ -303,19 +305,19 @@ func writeOutput(env *cliEnv, path string, fn func(io.Writer) error) error {
 	return render.WriteFile(path, buf.Bytes())
 }
 
-// metaCommand returns the reproduce command of meta.json in dir, or "".
-func metaCommand(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
-	if err != nil {
-		return ""
+// readRenderMeta is what the renderers need from meta.json in dir (the
+// reproduce command and the scenario's file), when there is one.
+func readRenderMeta(dir string) render.Meta {
+	meta := render.Meta{Version: version.String()}
+	b, err := os.ReadFile(filepath.Join(dir, runner.MetaFile))
+	if err != nil || len(b) > 1<<20 {
+		return meta
 	}
-	var m struct {
-		Command string `json:"command"`
+	var m runner.Meta
+	if json.Unmarshal(b, &m) == nil {
+		meta.Command, meta.ScenarioFile = m.Command, m.ScenarioFile
 	}
-	if json.Unmarshal(b, &m) != nil {
-		return ""
-	}
-	return m.Command
+	return meta
 }
 
 // parseFraction reads a tolerance: "10%", "0.5%" or a fraction "0.1".

@@ -1,30 +1,23 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"syscall"
-	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
-	"github.com/busdrill/busdrill/sim/world"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -91,14 +84,16 @@ or usage, 3 interrupted (partial results are written, marked interrupted).
 The same scenario, seed and version always give a byte-identical
 results.json; wall-clock facts (when, how long, where) go to meta.json.`
 
+var runCmd = &command{name: "run", summary: "run a scenario in the simulator (or against AWS) and measure it", usage: runUsage}
+
 func init() {
-	register(&command{name: "run", summary: "run a scenario in the simulator and measure it", usage: runUsage, run: runRun})
+	runCmd.run = runRun
+	register(runCmd)
 }
 
 func runRun(env *cliEnv, args []string) int {
-	fl := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fl.SetOutput(env.stderr)
-	fl.Usage = func() {}
+	c := runCmd
+	fl := newFlags(c)
 	seed := fl.Uint64("seed", 0, "")
 	out := fl.String("out", "results", "")
 	rate := fl.String("rate", "", "")
@@ -107,6 +102,8 @@ func runRun(env *cliEnv, args []string) int {
 	jsonOut := fl.Bool("json", false, "")
 	tracePath := fl.String("trace", "", "")
 	quiet := fl.Bool("quiet", false, "")
+	dryRun := fl.Bool("dry-run", false, "")
+	force := fl.Bool("force", false, "")
 	target := fl.String("target", "sim", "")
 	livePath := fl.String("live", "", "")
 	endpoint := fl.String("endpoint-url", "", "")
@@ -114,19 +111,39 @@ func runRun(env *cliEnv, args []string) int {
 	keep := fl.Bool("keep", false, "")
 	runID := fl.String("run-id", "", "")
 	journalPath := fl.String("journal", "", "")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintln(env.stdout, runUsage)
-			return exitOK
-		}
-		fmt.Fprintf(env.stderr, "busdrill run: %v\nRun 'busdrill help run' for usage.\n", err)
-		return exitUsage
+	if code, done := parseFlags(env, c, fl, args); done {
+		return code
 	}
 	if fl.NArg() > 1 {
-		fmt.Fprintf(env.stderr, "busdrill run: one scenario at a time (got %d); 'busdrill check' runs several\n", fl.NArg())
-		return exitUsage
+		return usageError(env, c, "one scenario at a time (got %d); 'busdrill check' runs several", fl.NArg())
 	}
-	sc, err := loadScenario(fl.Arg(0))
+	switch *target {
+	case "sim", "aws":
+	default:
+		return usageError(env, c, "--target must be sim or aws, not %q", clip(*target, 20))
+	}
+	if *target == "sim" {
+		for _, name := range []string{"live", "endpoint-url", "observe-only", "keep", "run-id", "journal"} {
+			if fl.Changed(name) {
+				return usageError(env, c, "--%s applies to --target aws", name)
+			}
+		}
+	} else if *tracePath != "" {
+		return usageError(env, c, "--trace observes the model: it has no meaning with --target aws")
+	}
+	var shard loadgen.Shard
+	if *shardFlag != "" {
+		var err error
+		if shard, err = loadgen.ParseShard(*shardFlag); err != nil {
+			return usageError(env, c, "--shard: %v", err)
+		}
+	}
+
+	intr := runner.Watch(env.stderr, os.Exit)
+	defer intr.Stop()
+	ctx := intr.Context()
+
+	sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: *force})
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
 		return exitUsage
@@ -135,105 +152,71 @@ func runRun(env *cliEnv, args []string) int {
 		sc.Seed = *seed
 	}
 	if err := overrideTraffic(sc, *rate, *duration); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		return exitUsage
+		return usageError(env, c, "%v", err)
 	}
-	var shard loadgen.Shard
-	if *shardFlag != "" {
-		if shard, err = loadgen.ParseShard(*shardFlag); err != nil {
-			fmt.Fprintf(env.stderr, "busdrill run: --shard: %v\n", err)
+	if fl.Changed("rate") || fl.Changed("duration") || shard.Count > 1 {
+		if err := sc.CheckPlan(uint64(shard.Count), *force, overridesNamed(fl)); err != nil {
+			fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 			return exitUsage
 		}
 	}
-
-	switch *target {
-	case "aws":
-		if *tracePath != "" {
-			fmt.Fprintln(env.stderr, "busdrill run: --trace observes the model: it has no meaning with --target aws")
-			return exitUsage
-		}
-		return runAWS(env, sc, awsRunOptions{
+	command := reproduce(sc, fl, shard)
+	if *dryRun {
+		return dryRunPlan(env, ctx, sc, shard, *force)
+	}
+	if *target == "aws" {
+		return runAWS(env, intr, sc, awsRunOptions{
 			LiveFile: *livePath, Live: liveSection(sc, *livePath), EndpointURL: *endpoint,
 			ObserveOnly: *observeOnly, Keep: *keep, Shard: shard, RunID: *runID,
 			Out: *out, JSON: *jsonOut, Quiet: *quiet, Journal: *journalPath,
-			Command: reproduce(sc, fl, shard),
+			Command: command,
 		})
-	case "sim":
-		for _, name := range []string{"live", "endpoint-url", "observe-only", "keep", "run-id", "journal"} {
-			if fl.Changed(name) {
-				fmt.Fprintf(env.stderr, "busdrill run: --%s applies to --target aws\n", name)
-				return exitUsage
-			}
-		}
-	default:
-		fmt.Fprintf(env.stderr, "busdrill run: --target must be sim or aws, not %q\n", *target)
-		return exitUsage
 	}
 
-	var trace *os.File
+	opts := runner.SimOptions{Scenario: sc, Shard: shard, Out: *out, Command: command, Interrupts: intr}
 	if *tracePath != "" {
-		if trace, err = os.Create(*tracePath); err != nil {
-			fmt.Fprintf(env.stderr, "busdrill run: --trace: %v\n", err)
-			return exitUsage
+		trace, err := os.Create(*tracePath)
+		if err != nil {
+			return usageError(env, c, "--trace: %v", err)
 		}
 		defer trace.Close()
-	}
-
-	var stopped atomic.Bool
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		if _, ok := <-sigs; ok {
-			stopped.Store(true)
-		}
-	}()
-
-	opts := world.Options{Scenario: sc, Shard: shard, Version: version.String(), Stop: stopped.Load}
-	if trace != nil {
 		opts.Trace = trace
 	}
 	prog := render.NewProgress(env.stderr, !*quiet && !*jsonOut && render.IsTerminal(env.stderr))
 	if prog != nil {
 		opts.Progress = prog.Update
 	}
-	started := time.Now()
-	res, events, err := world.Run(opts)
+	o, err := runner.RunSim(ctx, opts)
 	prog.Done()
-	if err != nil {
+	return finishRun(env, o, err, *jsonOut, *quiet)
+}
+
+// finishRun prints a run's outcome and returns its exit code.
+func finishRun(env *cliEnv, o *runner.Outcome, err error, jsonOut, quiet bool) int {
+	var werr *runner.WriteError
+	switch {
+	case errors.As(err, &werr):
+		// The results exist, only not on disk: print them rather than
+		// lose them.
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
+		if o != nil && o.JSON != nil && jsonOut {
+			env.stdout.Write(o.JSON)
+		} else if o != nil && o.Results != nil && !quiet {
+			report.WriteText(env.stdout, o.Results)
+		}
+		return exitWriteFailed
+	case err != nil:
 		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 		return exitUsage
 	}
-	elapsed := time.Since(started)
-
-	dir := filepath.Join(*out, sc.Name, strconv.FormatUint(sc.Seed, 10))
-	if res.Shard != nil {
-		dir = filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d", res.Shard.Index, res.Shard.Count))
-	}
-	var buf bytes.Buffer
-	if err := res.WriteJSON(&buf); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		return exitAborted
-	}
-	meta := runMeta{
-		Started: started.UTC().Format(time.RFC3339), WallSeconds: elapsed.Seconds(),
-		Version: version.String(), Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		Command: reproduce(sc, fl, shard), EngineEvents: events,
-		EngineEventsPerSecond: float64(events) / elapsed.Seconds(),
-	}
-	meta.Host, _ = os.Hostname()
-	if err := writeRunOutputs(dir, buf.Bytes(), meta, res, meta.Command); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		return exitAborted
-	}
-
+	res := o.Results
 	switch {
-	case *jsonOut:
-		env.stdout.Write(buf.Bytes())
-	case !*quiet:
+	case jsonOut:
+		env.stdout.Write(o.JSON)
+	case !quiet:
 		report.WriteText(env.stdout, res)
 		fmt.Fprintf(env.stdout, "\nresults: %s (report.html, junit.xml and summary.md beside it)\nreproduce: %s\nran in %.2fs of wall time (%d engine events)\n",
-			filepath.Join(dir, "results.json"), meta.Command, elapsed.Seconds(), events)
+			filepath.Join(o.Dir, runner.ResultsFile), o.Meta.Command, o.Elapsed.Seconds(), o.Meta.EngineEvents)
 	}
 	switch {
 	case res.Interrupted:
@@ -242,6 +225,36 @@ func runRun(env *cliEnv, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// dryRunPlan prints what the run would cost, and whether it would be
+// refused; it runs nothing but two small pilots.
+func dryRunPlan(env *cliEnv, ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, force bool) int {
+	p, err := runner.Estimate(ctx, sc, shard, force)
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitAborted
+		}
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
+		return exitUsage
+	}
+	p.WriteText(env.stdout)
+	if p.Refusal != "" {
+		return exitUsage
+	}
+	return exitOK
+}
+
+// overridesNamed names the command-line overrides of the traffic, for a
+// ceiling's message.
+func overridesNamed(fl *pflag.FlagSet) string {
+	var parts []string
+	for _, name := range []string{"rate", "duration", "shard"} {
+		if fl.Changed(name) {
+			parts = append(parts, "--"+name+" "+fl.Lookup(name).Value.String())
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 // liveSection is the scenario's own live section, unless --live names a
@@ -255,12 +268,12 @@ func liveSection(sc *scenarios.Scenario, livePath string) *config.Config {
 
 // loadScenario loads a scenario file, or a built-in scenario by name; ""
 // is the default scenario.
-func loadScenario(arg string) (*scenarios.Scenario, error) {
+func loadScenario(arg string, opts scenarios.LoadOptions) (*scenarios.Scenario, error) {
 	if arg == "" {
 		return scenarios.Builtin(scenarios.DefaultScenario)
 	}
 	if _, err := os.Stat(arg); err == nil {
-		return scenarios.LoadFile(arg)
+		return scenarios.LoadFile(arg, opts)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -270,7 +283,7 @@ func loadScenario(arg string) (*scenarios.Scenario, error) {
 	if _, ok := scenarios.BuiltinSource(arg); ok {
 		return scenarios.Builtin(arg)
 	}
-	return nil, fmt.Errorf("%s: no such file, and no built-in scenario of that name (busdrill scenarios list)", arg)
+	return nil, fmt.Errorf("%s: no such file, and no built-in scenario of that name (busdrill scenarios list)", clip(arg, 200))
 }
 
 // overrideTraffic applies --rate and --duration to constant traffic.
@@ -319,41 +332,4 @@ func reproduce(sc *scenarios.Scenario, fl *pflag.FlagSet, shard loadgen.Shard) s
 		parts = append(parts, "--shard", shard.String())
 	}
 	return strings.Join(parts, " ")
-}
-
-// runMeta is meta.json: the wall-clock facts of a run, kept out of
-// results.json so that results stay reproducible.
-type runMeta struct {
-	Started               string  `json:"started"`
-	WallSeconds           float64 `json:"wall_seconds"`
-	Version               string  `json:"version"`
-	Go                    string  `json:"go"`
-	GOMAXPROCS            int     `json:"gomaxprocs"`
-	Host                  string  `json:"host"`
-	Command               string  `json:"command"`
-	EngineEvents          uint64  `json:"engine_events"`
-	EngineEventsPerSecond float64 `json:"engine_events_per_second"`
-}
-
-// writeRunOutputs writes what every run leaves in its folder: results.json,
-// meta.json (any JSON value: the simulator's and the live runtime's differ)
-// and the reports rendered from the results.
-func writeRunOutputs(dir string, results []byte, meta any, res *report.Results, command string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "results.json"), results, 0o644); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	m, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "meta.json"), append(m, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing meta.json: %w", err)
-	}
-	if err := render.WriteAll(dir, res, render.Meta{Command: command, Version: version.String()}); err != nil {
-		return fmt.Errorf("writing reports: %w", err)
-	}
-	return nil
 }

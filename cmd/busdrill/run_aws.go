@@ -1,63 +1,45 @@
 package main
 
 import (
-	"bytes"
-	"context"
+	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime"
-	"sync/atomic"
-	"syscall"
 	"time"
 
-	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
-	"github.com/busdrill/busdrill/live/schedule"
-	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
 )
 
 // awsRunOptions are the flags of `busdrill run --target aws`.
 type awsRunOptions struct {
-	// LiveFile is --live FILE: the live section (region, accounts,
-	// allowlist, ...). Required until scenarios carry a live: section.
+	// LiveFile is --live FILE; Live, when not nil, is used instead (the
+	// scenario's own live section, or tests).
 	LiveFile string
-	// Live, when not nil, is used instead of LiveFile (a scenario's own
-	// live section, or tests).
-	Live *config.Config
+	Live     *config.Config
 	// EndpointURL is --endpoint-url (emulators); AWS_ENDPOINT_URL is
 	// honoured by the SDK when it and the live file's are empty.
 	EndpointURL string
-	// ObserveOnly is --observe-only: the real services do the work.
 	ObserveOnly bool
-	// Keep is --keep: leave the probes for a later run or teardown.
-	Keep bool
-	// Shard is --shard i/n; RunID is --run-id (shards of one run must
-	// share it; default: generated, or $BUSDRILL_RUN_ID).
-	Shard loadgen.Shard
-	RunID string
-	// Out is --out DIR; results go to DIR/<scenario>/aws/<run id>[/shard-i-of-n].
-	Out string
-	// JSON prints results.json instead of the summary; Quiet prints
-	// nothing but errors.
+	Keep        bool
+	Shard       loadgen.Shard
+	RunID       string
+	Out         string
 	JSON, Quiet bool
-	// Journal is --journal FILE (default: in the run's results folder).
-	Journal string
+	Journal     string
 	// SettleEarly ends the drain once nothing is in flight (tests).
 	SettleEarly bool
 	// Command is the command line to print as "reproduce".
 	Command string
 }
 
-// runAWS runs a scenario against a deployed backbone and writes results
-// like the simulator does, with target "aws". SIGINT/SIGTERM stop the
-// traffic, roll back, and write the partial results marked interrupted.
-func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
+// runAWS runs a scenario against a deployed backbone (runner.RunLive)
+// and prints the outcome like the simulator's, with what the rollback
+// restored.
+func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts awsRunOptions) int {
 	cfg := opts.Live
 	if cfg == nil {
 		if opts.LiveFile == "" {
@@ -70,38 +52,17 @@ func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 			return exitUsage
 		}
 	}
-	if err := schedule.Supported(sc.Faults); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		return exitUsage
-	}
 	if opts.RunID == "" && env.getenv != nil {
 		opts.RunID = env.getenv("BUSDRILL_RUN_ID")
 	}
-	if opts.RunID == "" {
-		opts.RunID = session.NewRunID(sc.Name, time.Now())
+	lo := runner.LiveOptions{
+		Scenario: sc, Config: cfg, EndpointURL: opts.EndpointURL, ObserveOnly: opts.ObserveOnly,
+		Keep: opts.Keep, Shard: opts.Shard, RunID: opts.RunID, Out: opts.Out, Journal: opts.Journal,
+		SettleEarly: opts.SettleEarly, Command: opts.Command, Log: env.stderr, Interrupts: intr,
 	}
-	if opts.Out == "" {
-		opts.Out = "results"
-	}
-	dir := filepath.Join(opts.Out, sc.Name, "aws", opts.RunID)
-	if opts.Shard.Count > 1 {
-		dir = filepath.Join(dir, fmt.Sprintf("shard-%d-of-%d", opts.Shard.Index, opts.Shard.Count))
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		return exitAborted
-	}
-	if opts.Journal == "" {
-		opts.Journal = filepath.Join(dir, "journal.jsonl")
-	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	defer drill.TuneGC()()
-	progress := func(p drill.Progress) {}
 	if !opts.Quiet && !opts.JSON {
 		last := time.Duration(0)
-		progress = func(p drill.Progress) {
+		lo.Progress = func(p drill.Progress) {
 			if p.Elapsed-last >= 10*time.Second {
 				last = p.Elapsed
 				fmt.Fprintf(env.stderr, "  %4.0fs/%.0fs  sent %d  completed %d  late %d  in flight %d\n",
@@ -109,86 +70,42 @@ func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 			}
 		}
 	}
-	started := time.Now()
-	// The fault schedule runs from the session's start; when the run
-	// ends (or is interrupted) its context is cancelled, so every fault
-	// still in force is reverted at once (the session's rollback of the
-	// journal covers a crash).
-	chaosCtx, cancelChaos := context.WithCancel(ctx)
-	defer cancelChaos()
-	var chaosStarted atomic.Bool
-	chaosDone := make(chan error, 1)
-	onStart := func(e *session.Env) {
-		chaosStarted.Store(true)
-		chaosDone <- schedule.Run(chaosCtx, e, sc.Faults)
-	}
-	out, err := session.Run(ctx, session.Options{
-		Scenario: sc, Config: cfg, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard,
-		ObserveOnly: opts.ObserveOnly, Keep: opts.Keep, JournalPath: opts.Journal, Version: version.String(),
-		SettleEarly: opts.SettleEarly, Log: env.stderr, Progress: progress, OnStart: onStart,
-	})
-	cancelChaos()
-	if chaosStarted.Load() {
-		if cerr := <-chaosDone; cerr != nil {
-			fmt.Fprintf(env.stderr, "busdrill run: chaos: %v\n", cerr)
-		}
-	}
-	elapsed := time.Since(started)
-	if out == nil || out.Results == nil {
+	out, err := runner.RunLive(intr.Context(), lo)
+	if out == nil {
 		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
-		if out != nil {
-			fmt.Fprintf(env.stderr, "journal: %s (busdrill aws restore --journal %s)\n", opts.Journal, opts.Journal)
-			return exitAborted
-		}
 		return exitUsage
 	}
+	if out.Restore != nil && !opts.Quiet {
+		fmt.Fprintf(env.stderr, "rolled back: %s", out.Restore)
+	}
 	res := out.Results
-	var buf bytes.Buffer
-	if werr := res.WriteJSON(&buf); werr != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", werr)
-		return exitAborted
-	}
-	meta := awsMeta{
-		runMeta: runMeta{
-			Started: started.UTC().Format(time.RFC3339), WallSeconds: elapsed.Seconds(),
-			Version: version.String(), Go: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-			Command: opts.Command,
-		},
-		RunID: opts.RunID, Journal: opts.Journal, Stats: out.Stats,
-	}
-	meta.Host, _ = os.Hostname()
-	if werr := writeRunOutputs(dir, buf.Bytes(), meta, res, opts.Command); werr != nil {
-		fmt.Fprintf(env.stderr, "busdrill run: %v\n", werr)
+	if res == nil {
+		fmt.Fprintf(env.stderr, "busdrill run: %v\njournal: %s (busdrill aws restore --journal %s)\n", err, out.Journal, out.Journal)
 		return exitAborted
 	}
 	switch {
 	case opts.JSON:
-		env.stdout.Write(buf.Bytes())
+		env.stdout.Write(out.JSON)
 	case !opts.Quiet:
 		report.WriteText(env.stdout, res)
-		fmt.Fprintf(env.stdout, "\nresults: %s\njournal: %s\nrun id: %s (shard %s)\nran in %.1fs of wall time; %d PutEvents calls, order lag p99 %v\n",
-			filepath.Join(dir, "results.json"), opts.Journal, opts.RunID, opts.Shard, elapsed.Seconds(), out.Stats.Calls, out.Stats.LagP99)
+		fmt.Fprintf(env.stdout, "\nresults: %s\njournal: %s\nrun id: %s (shard %s)\nreproduce: %s\nran in %.1fs of wall time; %d PutEvents calls, order lag p99 %v\n",
+			filepath.Join(out.Dir, runner.ResultsFile), out.Journal, out.RunID, opts.Shard, opts.Command, out.Elapsed.Seconds(), out.Stats.Calls, out.Stats.LagP99)
 		if out.Stats.StopReason != "" {
 			fmt.Fprintf(env.stdout, "stopped early: %s\n", out.Stats.StopReason)
 		}
 	}
-	if err != nil {
+	var werr *runner.WriteError
+	switch {
+	case errors.As(err, &werr):
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
+		return exitWriteFailed
+	case err != nil:
 		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 		return exitAborted
-	}
-	switch {
 	case res.Interrupted:
 		return exitAborted
 	case res.Verdict == report.VerdictFail:
 		return exitFail
 	}
 	return exitOK
-}
-
-// awsMeta is meta.json of a live run.
-type awsMeta struct {
-	runMeta
-	RunID   string       `json:"run_id"`
-	Journal string       `json:"journal"`
-	Stats   *drill.Stats `json:"live_stats,omitempty"`
 }

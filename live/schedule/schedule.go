@@ -153,9 +153,13 @@ func (a *actuator) run(f *chaos.Fault) error {
 	if err := a.apply(f); err != nil {
 		return fmt.Errorf("fault %s: %w", f, err)
 	}
-	// Revert even when the run is cancelled: the change must not outlive
-	// the run (the session also rolls back every journaled change).
-	a.sleepUntil(f.End)
+	// A fault cut short by the end of the run (or an interrupt) is left
+	// to the session's rollback, its one owner: it waits for this
+	// schedule to return, then reverts every journaled change and turns
+	// the client-side faults off.
+	if !a.sleepUntil(f.End) {
+		return nil
+	}
 	if err := a.revert(f); err != nil {
 		return fmt.Errorf("fault %s: reverting: %w", f, err)
 	}

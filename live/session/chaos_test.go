@@ -60,7 +60,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 	var seenDisabled, seenReenabled atomic.Value
 	var seenPolicy atomic.Value
 	chaosErr := make(chan error, 1)
-	opts.OnStart = func(env *session.Env) {
+	opts.Chaos = func(_ context.Context, env *session.Env) error {
 		chaosErr <- func() error {
 			ctx := context.Background()
 			bus, err := env.Target("bus")
@@ -86,6 +86,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 			env.Faults.Off()
 			return nil
 		}()
+		return nil
 	}
 	out, err := session.Run(testCtx(t, 60*time.Second), opts)
 	if err != nil {
@@ -156,11 +157,12 @@ func TestInterruptedRunRestoredFromJournal(t *testing.T) {
 	opts.Keep = true
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts.OnStart = func(env *session.Env) {
+	opts.Chaos = func(_ context.Context, env *session.Env) error {
 		bus, _ := env.Target("bus")
 		actuators.DisableRule(context.Background(), env.Journal, bus, "global", "to-orders")
 		time.Sleep(3 * time.Second)
 		cancel() // what SIGINT does
+		return nil
 	}
 	started := time.Now()
 	out, err := session.Run(ctx, opts)

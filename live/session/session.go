@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,9 +45,13 @@ type Options struct {
 	SettleEarly bool
 	Log         io.Writer
 	Progress    func(drill.Progress)
-	// OnStart is called once the run has started, from its own goroutine;
-	// the chaos schedule runs from it, with the Env's actuators.
-	OnStart func(env *Env)
+	// Chaos, when set, is the fault schedule: it starts on its own
+	// goroutine once the run has started, with the Env's actuators, and
+	// must return when its context is cancelled. The session cancels it
+	// when the drill ends (or is interrupted) and waits for it before it
+	// rolls back, so that one owner — the rollback — reverts whatever a
+	// fault still has in force.
+	Chaos func(ctx context.Context, env *Env) error
 	// Clock for the runtime (nil: wall clock).
 	Clock drill.Clock
 }
@@ -79,6 +84,8 @@ type Outcome struct {
 	// Restore reports the rollback (nil with Keep: then only chaos
 	// changes were reverted).
 	Restore *journal.Report
+	// ChaosErr is what the fault schedule returned.
+	ChaosErr error
 }
 
 // NewRunID makes a run id: "<scenario>-<UTC time>-<4 random hex>".
@@ -185,20 +192,28 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		MaxDuration: cfg.Stop.MaxDuration.D(), SettleEarly: opts.SettleEarly, Clock: opts.Clock,
 		Log: opts.Log, Progress: opts.Progress,
 	}
-	var d *drill.Drill
-	if opts.OnStart != nil {
+	chaosCtx, cancelChaos := context.WithCancel(ctx)
+	defer cancelChaos()
+	chaosDone := make(chan error, 1)
+	var chaosStarted atomic.Bool
+	if opts.Chaos != nil {
 		dopts.OnStart = func(start time.Time) {
 			env.Start = start
-			go opts.OnStart(env)
+			chaosStarted.Store(true)
+			go func() { chaosDone <- opts.Chaos(chaosCtx, env) }()
 		}
 	}
-	d, err = drill.New(dopts)
+	d, err := drill.New(dopts)
 	if err != nil {
 		rollback()
 		return out, err
 	}
 	env.Drill = d
 	res, stats, err := d.Run(ctx)
+	cancelChaos()
+	if chaosStarted.Load() {
+		out.ChaosErr = <-chaosDone
+	}
 	faults.Off()
 	out.Results, out.Stats = res, stats
 	if rerr := rollback(); rerr != nil {

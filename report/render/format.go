@@ -249,6 +249,11 @@ func command(r *report.Results, m Meta) string {
 		return m.Command
 	}
 	c := fmt.Sprintf("busdrill run %s --seed %d", r.Scenario, r.Seed)
+	if r.Target == "aws" {
+		// The live section is not in the results; the runner's command
+		// (in meta.json) names it.
+		c += " --target aws --live LIVE.yaml"
+	}
 	if r.Shard != nil {
 		c += fmt.Sprintf(" --shard %d/%d", r.Shard.Index, r.Shard.Count)
 	}

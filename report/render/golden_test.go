@@ -45,7 +45,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestJUnitGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := JUnit(&buf, golden(t)); err != nil {
+	if err := JUnit(&buf, golden(t), Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	checkGolden(t, "junit.xml.golden", buf.Bytes())
@@ -62,7 +62,7 @@ func TestJUnitInterrupted(t *testing.T) {
 	r := golden(t)
 	r.Interrupted = true
 	var buf bytes.Buffer
-	if err := JUnit(&buf, r); err != nil {
+	if err := JUnit(&buf, r, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), `<error message="the run was interrupted`) {

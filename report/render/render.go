@@ -27,6 +27,9 @@ type Meta struct {
 	// Version is the busdrill version that rendered the report, shown
 	// when it differs from the version that produced the results.
 	Version string
+	// ScenarioFile is the scenario the run ran: a path, or
+	// builtin:NAME.yaml ("" when unknown). JUnit names suites by it.
+	ScenarioFile string
 }
 
 // WriteAll renders report.html, junit.xml and summary.md into dir. Every
@@ -37,7 +40,7 @@ func WriteAll(dir string, r *report.Results, meta Meta) error {
 	if err := HTML(&html, r, meta); err != nil {
 		return err
 	}
-	if err := JUnit(&junit, r); err != nil {
+	if err := JUnit(&junit, r, meta); err != nil {
 		return err
 	}
 	if err := Markdown(&md, r, meta); err != nil {

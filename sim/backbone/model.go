@@ -313,6 +313,25 @@ func (m *Model) RunUntil(t sim.Time) {
 	m.eng.AdvanceTo(t)
 }
 
+// RunUntilN processes at most n of the events scheduled at or before t.
+// When none of them is left it moves the clock to t and reports true;
+// otherwise the clock stays at the last event processed. A caller that
+// must notice an interrupt runs in such slices, since a dense stretch of
+// virtual time (a huge rate) can hold any number of events.
+func (m *Model) RunUntilN(t sim.Time, n int) bool {
+	for ; n > 0; n-- {
+		if m.eng.PeekTime() > t || !m.Step() {
+			m.eng.AdvanceTo(t)
+			return true
+		}
+	}
+	if m.eng.PeekTime() > t {
+		m.eng.AdvanceTo(t)
+		return true
+	}
+	return false
+}
+
 // RunUntilIdle processes events until none is left or maxEvents have been
 // processed (0 means no limit); it reports whether the model went idle.
 func (m *Model) RunUntilIdle(maxEvents uint64) bool {

@@ -1,6 +1,8 @@
 package world
 
 import (
+	"math"
+
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
@@ -16,16 +18,42 @@ type producer struct {
 	w       *world
 	id      int
 	pending loadgen.Arrival
+	// reached counts the arrivals taken from the schedule (the pending
+	// one included); exhausted is set when the schedule has no arrival
+	// left in the traffic window.
+	reached   int64
+	exhausted bool
 }
 
 // next schedules the wake-up for the next arrival, if any.
 func (p *producer) next() {
-	a, ok := p.w.sched.Next()
-	if !ok || sim.At(a.At) >= p.w.traffic {
+	if limit := p.w.opts.MaxOrders; limit > 0 && p.reached >= limit {
+		p.exhausted = true
 		return
 	}
+	a, ok := p.w.sched.Next()
+	if !ok || sim.At(a.At) >= p.w.traffic {
+		p.exhausted = true
+		return
+	}
+	p.reached++
 	p.pending = a
 	p.w.model.WakeAt(sim.At(a.At), p.id, 0)
+}
+
+// planned is the number of orders the schedule plans for this run: the
+// arrivals reached, counted as the run goes (so planning costs nothing
+// up front, whatever the rate). A run interrupted before its schedule
+// ran out adds the orders it never reached, in closed form: the expected
+// count of the rest of the traffic window (exact under uniform arrivals,
+// the mean under Poisson ones), for this shard.
+func (p *producer) planned() int64 {
+	if p.exhausted {
+		return p.reached
+	}
+	w := p.w
+	rest := w.profile.Expected(w.traffic.Duration()) - w.profile.Expected(p.pending.At)
+	return p.reached + int64(math.Round(max(rest, 0)/float64(w.journeys.stride)))
 }
 
 // Wake publishes the pending order.

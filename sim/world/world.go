@@ -2,10 +2,11 @@ package world
 
 import (
 	"fmt"
-	"github.com/busdrill/busdrill/event"
 	"io"
 	"slices"
 	"time"
+
+	"github.com/busdrill/busdrill/event"
 
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -28,9 +29,14 @@ type Options struct {
 	// Progress, when set, is called about once per virtual second with
 	// the virtual time reached and the cut-off.
 	Progress func(now, cutoff time.Duration, sent, completed int64)
-	// Stop, when set, is asked about once per virtual second whether to
-	// stop early (an interrupt); the results are then marked interrupted.
+	// Stop, when set, is asked whether to stop early (an interrupt):
+	// about once per virtual second, and every few milliseconds of work
+	// within a second. The results are then marked interrupted.
 	Stop func() bool
+	// MaxOrders, when not zero, ends the traffic after that many orders
+	// (a pilot run: see runner.Estimate); the run still drains to its
+	// cut-off, and plans only those orders.
+	MaxOrders int64
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -80,7 +86,11 @@ type world struct {
 
 	sent, completed int64
 	interrupted     bool
-	trace           *backbone.TraceWriter
+	// profile is the traffic's rate shape, for the orders an interrupted
+	// run never reached (see producer.planned).
+	profile  loadgen.Profile
+	producer *producer
+	trace    *backbone.TraceWriter
 
 	streams rng.Streams
 	clients map[string]*client
@@ -185,11 +195,7 @@ func build(opts Options) (*world, error) {
 		Quotas:   quotas(w.model, sc),
 		Windows:  sc.Faults.Windows(params.ControlPlaneLag),
 	})
-	planned, err := countArrivals(sc, streams, opts.Shard, w.traffic)
-	if err != nil {
-		return nil, err
-	}
-	w.rec.Planned(planned)
+	w.profile = profile
 	return w, nil
 }
 
@@ -198,21 +204,6 @@ func shardOf(s loadgen.Shard) *report.Shard {
 		return nil
 	}
 	return &report.Shard{Index: int(s.Index), Count: int(s.Count)}
-}
-
-// countArrivals is the number of orders the plan schedules for this shard
-// within the traffic window: it walks a second copy of the schedule (from
-// the same stream, so the same arrivals), at a few nanoseconds each.
-func countArrivals(sc *scenarios.Scenario, streams rng.Streams, shard loadgen.Shard, traffic sim.Time) (int64, error) {
-	s, err := sc.Traffic.Arrivals.Schedule(streams.Get(loadgen.StreamArrivals), shard)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for a, ok := s.Next(); ok && sim.At(a.At) < traffic; a, ok = s.Next() {
-		n++
-	}
-	return n, nil
 }
 
 // quotas lists the quotas in force for each account that takes part.
@@ -227,24 +218,42 @@ func quotas(m *backbone.Model, sc *scenarios.Scenario) []report.Quota {
 	return out
 }
 
+// stopCheckEvents is how many engine events run between two looks at
+// Options.Stop: a few milliseconds of work, so an interrupt is noticed
+// at once however dense virtual time is.
+const stopCheckEvents = 1 << 14
+
 // run drives the model from the first arrival to the cut-off, one
-// virtual second at a time so that progress and interrupts are noticed.
+// virtual second at a time (progress), and in slices of stopCheckEvents
+// events within a second (interrupts).
 func (w *world) run() {
 	p := &producer{w: w}
+	w.producer = p
 	p.id = w.model.AddWaker(p)
 	p.next()
 	w.faults.schedule()
 	for t := sim.Time(0); t < w.cutoff; {
 		t = min(t.Add(time.Second), w.cutoff)
-		w.model.RunUntil(t)
+		for !w.model.RunUntilN(t, stopCheckEvents) {
+			if w.stopped() {
+				return
+			}
+		}
 		if w.opts.Progress != nil {
 			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.completed)
 		}
-		if w.opts.Stop != nil && w.opts.Stop() {
-			w.interrupted = true
+		if w.stopped() {
 			return
 		}
 	}
+}
+
+// stopped asks Options.Stop, and remembers a yes.
+func (w *world) stopped() bool {
+	if !w.interrupted && w.opts.Stop != nil && w.opts.Stop() {
+		w.interrupted = true
+	}
+	return w.interrupted
 }
 
 // finish assembles the results and evaluates the expectations.
@@ -257,6 +266,7 @@ func (w *world) finish() *report.Results {
 		}
 		metrics[key] += int64(m.Value)
 	}
+	w.rec.Planned(w.producer.planned())
 	res := w.rec.Finish(metrics)
 	res.Interrupted = w.interrupted
 	conds := make([]report.NamedCondition, len(w.sc.Expect))

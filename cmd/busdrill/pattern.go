@@ -2,25 +2,29 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/busdrill/busdrill/pattern"
 )
 
-func init() {
-	register(&command{
-		name:    "pattern",
-		summary: "test an event pattern against events, like aws events test-event-pattern",
+var patternCmd = &command{
+	name:    "pattern",
+	summary: "test an event pattern against events, like aws events test-event-pattern",
+	usage:   patternUsage,
+	subs: []*command{{
+		name:    "test",
+		summary: "test an event pattern against one event or a file of events",
 		usage:   patternUsage,
-		run:     runPattern,
-	})
+	}},
+}
+
+func init() {
+	patternCmd.subs[0].run = runPatternTest
+	register(patternCmd)
 }
 
 const patternUsage = `Usage: busdrill pattern test --pattern P (--event E | --events F) [--max-size N]
@@ -57,36 +61,15 @@ Inputs larger than 64 MiB are refused.`
 // log) fails fast instead of hanging or exhausting memory.
 const maxInputBytes = 64 << 20
 
-func runPattern(env *cliEnv, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(env.stderr, patternUsage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "test":
-		return runPatternTest(env, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(env.stdout, patternUsage)
-		return exitOK
-	}
-	fmt.Fprintf(env.stderr, "busdrill pattern: unknown subcommand %q (want \"test\")\n", args[0])
-	return exitUsage
-}
-
 func runPatternTest(env *cliEnv, args []string) int {
-	fs := pflag.NewFlagSet("pattern test", pflag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() { fmt.Fprintln(env.stderr, patternUsage) }
+	c := patternCmd.sub("test")
+	fs := newFlags(c)
 	patSpec := fs.String("pattern", "", "the event pattern: inline JSON, '-' or a file")
 	evSpec := fs.String("event", "", "one event: inline JSON, '-' or a file")
 	evsSpec := fs.String("events", "", "JSON Lines of events: '-' or a file")
 	maxSize := fs.Int("max-size", 0, "pattern-size quota in characters (0: only the API limit of 4096)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK
-		}
-		fmt.Fprintf(env.stderr, "busdrill pattern test: %v\nRun 'busdrill help pattern' for usage.\n", err)
-		return exitUsage
+	if code, done := parseFlags(env, c, fs, args); done {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "busdrill pattern test: "+format+"\n", a...)
@@ -94,7 +77,7 @@ func runPatternTest(env *cliEnv, args []string) int {
 	}
 	switch {
 	case fs.NArg() > 0:
-		return fail("unexpected argument %q", fs.Arg(0))
+		return fail("unexpected argument %q", clip(fs.Arg(0), 40))
 	case *patSpec == "":
 		return fail("--pattern is required")
 	case (*evSpec == "") == (*evsSpec == ""):

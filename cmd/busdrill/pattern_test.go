@@ -48,7 +48,7 @@ func TestPatternTest(t *testing.T) {
 		{"", []string{"pattern", "test", "--event", cliEvent}, exitUsage, "", "busdrill pattern test: --pattern is required", "no pattern"},
 		{"", []string{"pattern", "test", "--pattern", `{"a":[1]}`}, exitUsage, "", "busdrill pattern test: exactly one of --event and --events", "no event"},
 		{"", []string{"pattern", "test", "--pattern", "-", "--event", "-"}, exitUsage, "", "busdrill pattern test: only one input", "two inputs on standard input"},
-		{"", []string{"pattern", "test", "--bogus"}, exitUsage, "", "busdrill pattern test: unknown flag: --bogus", "unknown flag"},
+		{"", []string{"pattern", "test", "--bogus"}, exitUsage, "", "busdrill pattern test: unknown flag --bogus", "unknown flag"},
 		{"", []string{"pattern", "frobnicate"}, exitUsage, "", "busdrill pattern: unknown subcommand", "unknown subcommand"},
 		{"", []string{"pattern"}, exitUsage, "", "Usage: busdrill pattern test", "no subcommand"},
 		{"", []string{"pattern", "test", "--max-size", "10", "--pattern", `{"source":["orders"]}`, "--event", cliEvent}, exitUsage, "", "InvalidEventPatternException: Event pattern is not valid. Reason: Event pattern is 21 characters long, over the quota of 10", "size quota"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/busdrill/busdrill/internal/suggest"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/topology"
@@ -68,6 +69,8 @@ func Compile(specs []Spec, env Env) (*Timeline, yamlstrict.Errors) {
 		count[specs[i].Kind]++
 		if f, ok := c.fault(&specs[i], count[specs[i].Kind]); ok {
 			tl.Faults = append(tl.Faults, f)
+		} else if specs[i].Name != "" {
+			tl.Broken = append(tl.Broken, specs[i].Name)
 		}
 	}
 	sort.SliceStable(tl.Faults, func(i, j int) bool { return tl.Faults[i].Start < tl.Faults[j].Start })
@@ -163,7 +166,7 @@ func (c *compiler) resolve(s *Spec, f *Fault) {
 		}
 		b, ok := x.Bus(s.Bus)
 		if !ok {
-			c.errorf(s, "bus", "unknown bus %q (write account/bus)", s.Bus)
+			c.errorf(s, "bus", "unknown bus %q%s (write account/bus)", s.Bus, didYouMean(s.Bus, busRefs(t)))
 			return nil, false
 		}
 		return &t.Buses[b], true
@@ -184,7 +187,7 @@ func (c *compiler) resolve(s *Spec, f *Fault) {
 	switch s.Kind {
 	case KindThrottle:
 		if _, ok := x.Account(s.Account); !ok || s.Account == "" {
-			c.errorf(s, "account", "a throttle fault needs the account it throttles; %q is not one", s.Account)
+			c.errorf(s, "account", "a throttle fault needs the account it throttles; %q is not one%s", s.Account, didYouMean(s.Account, accountNames(t)))
 		}
 		f.Account, f.Target = s.Account, s.Account
 		f.PutEventsTPS, f.InvocationsTPS, f.EntryError = s.PutEvents.PerSecond(), s.Invocations.PerSecond(), s.EntryError
@@ -202,7 +205,7 @@ func (c *compiler) resolve(s *Spec, f *Fault) {
 			return
 		}
 		if !slices.ContainsFunc(b.Rules, func(r topology.Rule) bool { return r.Name == s.Rule }) {
-			c.errorf(s, "rule", "bus %s has no rule %q", s.Bus, s.Rule)
+			c.errorf(s, "rule", "bus %s has no rule %q%s", s.Bus, s.Rule, didYouMean(s.Rule, ruleNames(b)))
 		}
 		f.Bus, f.Rule, f.Target = s.Bus, s.Rule, s.Bus+"/"+s.Rule
 	case KindRevoke:
@@ -250,7 +253,7 @@ func (c *compiler) resolve(s *Spec, f *Fault) {
 		f.Target = "orders"
 	case KindReplay:
 		if !slices.ContainsFunc(t.Archives, func(a topology.Archive) bool { return a.Name == s.Archive }) {
-			c.errorf(s, "archive", "unknown archive %q", s.Archive)
+			c.errorf(s, "archive", "unknown archive %q%s", s.Archive, didYouMean(s.Archive, archiveNames(t)))
 		}
 		if s.To.D() <= s.From.D() {
 			c.errorf(s, "to", "the replayed window must end after it starts (from %v, to %v)", s.From.D(), s.To.D())
@@ -261,7 +264,7 @@ func (c *compiler) resolve(s *Spec, f *Fault) {
 		f.Archive, f.From, f.To, f.Rules, f.Target = s.Archive, s.From.D(), s.To.D(), s.Rules, s.Archive
 	case KindRedrive:
 		if _, ok := x.Queue(s.Queue); !ok {
-			c.errorf(s, "queue", "unknown queue %q (write account/queue)", s.Queue)
+			c.errorf(s, "queue", "unknown queue %q%s (write account/queue)", s.Queue, didYouMean(s.Queue, queueRefs(t)))
 		}
 		f.Queue, f.Target = s.Queue, s.Queue
 	}
@@ -295,7 +298,7 @@ func (c *compiler) revoke(s *Spec, f *Fault, x *topology.Index, needBus func() (
 				return
 			}
 		} else if !slices.ContainsFunc(b.Policy, func(st topology.Statement) bool { return st.Sid == sid }) {
-			c.errorf(s, "sid", "%s's policy has no statement %q", s.Bus, sid)
+			c.errorf(s, "sid", "%s's policy has no statement %q%s", s.Bus, sid, didYouMean(sid, sids(b)))
 			return
 		}
 		f.Bus, f.Sid, f.Account, f.Target = s.Bus, sid, s.Account, s.Bus+"#"+sid
@@ -357,4 +360,60 @@ func (c *compiler) serviceNames() string {
 	}
 	sort.Strings(names)
 	return " (services: " + strings.Join(names, ", ") + ")"
+}
+
+// didYouMean is `; did you mean "x"?` for the name closest to got, or "".
+func didYouMean(got string, names []string) string {
+	if s := suggest.Closest(got, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+func accountNames(t *topology.Topology) []string {
+	var out []string
+	for _, a := range t.Accounts {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+func busRefs(t *topology.Topology) []string {
+	var out []string
+	for _, b := range t.Buses {
+		out = append(out, b.Ref())
+	}
+	return out
+}
+
+func queueRefs(t *topology.Topology) []string {
+	var out []string
+	for _, q := range t.Queues {
+		out = append(out, q.Account+"/"+q.Name)
+	}
+	return out
+}
+
+func archiveNames(t *topology.Topology) []string {
+	var out []string
+	for _, a := range t.Archives {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+func ruleNames(b *topology.Bus) []string {
+	var out []string
+	for _, r := range b.Rules {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func sids(b *topology.Bus) []string {
+	var out []string
+	for _, st := range b.Policy {
+		out = append(out, st.Sid)
+	}
+	return out
 }

@@ -10,6 +10,10 @@ import (
 // Timeline is a run's compiled faults, sorted by start.
 type Timeline struct {
 	Faults []Fault
+	// Broken names the faults of the file that did not compile (their
+	// problems are reported by Compile), so that what refers to them (an
+	// expectation's window) is not reported again.
+	Broken []string
 }
 
 // Names returns the fault names, in timeline order.

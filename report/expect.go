@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/busdrill/busdrill/internal/suggest"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -67,6 +68,16 @@ const (
 var Hops = []string{HopPutAck, HopDelivery, HopHandler, HopFinal}
 
 func metricKindOf(m string) (metricKind, error) {
+	k, err := metricKindOfName(m)
+	if err != nil {
+		if s := suggest.Closest(m, metricNames()); s != "" && s != m {
+			err = fmt.Errorf("%w; did you mean %q?", err, s)
+		}
+	}
+	return k, err
+}
+
+func metricKindOfName(m string) (metricKind, error) {
 	parts := strings.Split(m, ".")
 	switch parts[0] {
 	case "e2e":
@@ -80,7 +91,7 @@ func metricKindOf(m string) (metricKind, error) {
 		}
 		return 0, fmt.Errorf("hop metrics are hop.HOP.STAT with HOP one of %s", strings.Join(Hops, ", "))
 	case "orders":
-		if len(parts) == 2 && contains([]string{"planned", "sent", "late", "completed", "incomplete", "not_sent"}, parts[1]) {
+		if len(parts) == 2 && contains(orderCounts, parts[1]) {
 			return kindCount, nil
 		}
 		return 0, fmt.Errorf("orders takes planned, sent, late, completed, incomplete or not_sent")
@@ -89,7 +100,15 @@ func metricKindOf(m string) (metricKind, error) {
 			return kindRatio, nil
 		}
 	case "loss":
-		if len(parts) <= 2 {
+		switch {
+		case len(parts) == 1 || len(parts) == 2 && (parts[1] == "dlq" || contains(KnownCauses, parts[1])):
+			return kindCount, nil
+		case len(parts) == 2 && parts[1] != "":
+			// A cause busdrill does not list (a live run may meet new
+			// error codes) is accepted, unless it is a typo of one.
+			if s := suggest.Closest(parts[1], KnownCauses); s != "" {
+				return 0, fmt.Errorf("unknown loss cause %q", parts[1])
+			}
 			return kindCount, nil
 		}
 	case "in_flight":
@@ -116,6 +135,30 @@ func metricKindOf(m string) (metricKind, error) {
 		return 0, fmt.Errorf("recovery takes a fault name (e.g. recovery.disable-billing)")
 	}
 	return 0, fmt.Errorf("unknown metric %q (see 'busdrill help run' for the list)", m)
+}
+
+var orderCounts = []string{"planned", "sent", "late", "completed", "incomplete", "not_sent"}
+
+// metricNames lists every metric name without a parameter of the user's
+// (recovery.FAULT is left out), for did-you-mean suggestions.
+func metricNames() []string {
+	var out []string
+	for _, st := range latencyStats {
+		out = append(out, "e2e."+st)
+	}
+	for _, h := range Hops {
+		for _, st := range latencyStats {
+			out = append(out, "hop."+h+"."+st)
+		}
+	}
+	for _, o := range orderCounts {
+		out = append(out, "orders."+o)
+	}
+	out = append(out, "completion", "loss", "loss.dlq")
+	for _, c := range KnownCauses {
+		out = append(out, "loss."+c)
+	}
+	return append(out, "in_flight", "duplicates.by_id", "duplicates.by_key", "idempotency.violations", "ledger.balanced")
 }
 
 func statKind(s string) metricKind {

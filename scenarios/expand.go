@@ -22,6 +22,8 @@ func expandTopology(f *File, loc *locator, errs *yamlstrict.Errors) *topology.To
 		t = expandReference(ts.Reference, ts.Origin.At("reference"), loc)
 	case full:
 		t = expandFull(ts, loc)
+	case !f.Origin.Has("topology"):
+		return nil // the decoder reported the missing key
 	default:
 		errs.Add(ts.Origin.Pos, "topology", fmt.Errorf("empty topology: give reference (the shorthand) or accounts and buses"))
 		return nil

@@ -170,7 +170,7 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 	if !f.Origin.Has("seed") {
 		s.Seed = DefaultSeed
 	}
-	if !nameRE.MatchString(f.Name) {
+	if f.Origin.Has("name") && !nameRE.MatchString(f.Name) {
 		errs.Add(f.Origin.At("name"), "name", fmt.Errorf("%q is not a valid name: use lower-case letters, digits and dashes (it names the results folder)", f.Name))
 	}
 	s.Drain = f.Drain.D()
@@ -190,6 +190,9 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 				continue
 			}
 			pos, path := loc.locate(p.Path)
+			if decodeFailedUnder(errs, path) {
+				continue // one mistake, one message: decoding named it
+			}
 			if pos.IsZero() {
 				pos = f.Topology.Origin.Pos
 			}
@@ -198,8 +201,10 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 		s.Topology = t
 		trafficFailed := decodeFailedUnder(errs, "traffic")
 		before := len(errs)
-		s.Traffic = compileTraffic(&f, t, s.Services, trafficFailed, &errs)
-		if !trafficFailed && len(errs) == before {
+		if f.Origin.Has("traffic") { // else the decoder reported it missing
+			s.Traffic = compileTraffic(&f, t, s.Services, trafficFailed, &errs)
+		}
+		if !trafficFailed && len(errs) == before && f.Origin.Has("traffic") {
 			checkCeilings(s, &f, opts, &errs)
 		}
 	}
@@ -225,6 +230,9 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 		s.Faults, ferrs = chaos.Compile(f.Faults, env)
 		errs = append(errs, ferrs...)
 		for i, e := range f.Expect {
+			if refersToBroken(e, s.Faults.Broken) {
+				continue // the fault's own problem is reported
+			}
 			if err := checkWindow(e.Window, s.Faults); err != nil {
 				errs.Add(e.Pos, fmt.Sprintf("expect[%d].window", i), err)
 				continue
@@ -242,10 +250,29 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 			errs.Add(f.Origin.At("live"), "live", err)
 		}
 	}
+	for _, e := range errs {
+		if e.Line == 0 {
+			// Every problem names a place: the document's start for what
+			// concerns the whole file.
+			e.File, e.Line, e.Column = filename, 1, 1
+		}
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// refersToBroken reports whether an expectation names a fault that did
+// not compile, in its window or a recovery metric.
+func refersToBroken(e ExpectSpec, broken []string) bool {
+	c, _ := report.ParseCondition(e.That)
+	for _, b := range broken {
+		if strings.HasSuffix(e.Window, ":"+b) || c.Metric == "recovery."+b || c.Ref == "recovery."+b {
+			return true
+		}
+	}
+	return false
 }
 
 // checkWindow checks an expectation's window against the faults.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
+	"github.com/busdrill/busdrill/pattern"
 )
 
 // PatternText is an event pattern in a scenario file. It may be written as
@@ -51,6 +52,12 @@ func (p *PatternText) UnmarshalStrictYAML(d *yamlstrict.Decoder, n *yaml.Node, p
 	return nil
 }
 
+// maxPatternBytes bounds the JSON text built from a YAML pattern: 4 bytes
+// per character of the API's limit, so that a pattern this long is over
+// the limit however its characters are encoded, and building stops there
+// (aliases can make a short file expand to a huge pattern).
+const maxPatternBytes = 4 * pattern.MaxPatternSize
+
 // JSONSchema implements yamlstrict.ScalarSchema.
 func (PatternText) JSONSchema() map[string]any {
 	return map[string]any{
@@ -61,9 +68,18 @@ func (PatternText) JSONSchema() map[string]any {
 
 // appendYAMLAsJSON converts a YAML node into JSON text, keeping the order
 // of mapping keys (and repeated keys, which EventBridge resolves itself).
+//
+// Every node is charged to the file's decoding budget (aliases included),
+// and the text is measured as it grows: a pattern that would be longer
+// than the API accepts is reported as soon as it is, never built whole.
 func appendYAMLAsJSON(dst []byte, d *yamlstrict.Decoder, n *yaml.Node, path string) ([]byte, bool) {
 	n = d.Resolve(n, path)
-	if n == nil {
+	if n == nil || !d.Enter(n, path) {
+		return dst, false
+	}
+	defer d.Leave()
+	if len(dst) > maxPatternBytes {
+		d.Errorf(n, path, "the pattern is longer than %d characters, the most PutRule accepts", pattern.MaxPatternSize)
 		return dst, false
 	}
 	switch n.Kind {

@@ -196,6 +196,18 @@ func (d *Decoder) Expect(n *yaml.Node, path string, k yaml.Kind) bool {
 	return false
 }
 
+// Enter charges the value n to the decoding's budget (values decoded,
+// aliases expanded) and its depth, as the decoder does for every value
+// it decodes; it returns false, having reported why once, when either
+// runs out, and the caller must stop. Each Enter that returns true needs
+// a Leave. Unmarshalers that walk nodes themselves (a pattern written as
+// YAML, turned into JSON text) use it, so that aliases inside them share
+// the one budget of the file.
+func (d *Decoder) Enter(n *yaml.Node, path string) bool { return d.enter(n, path) }
+
+// Leave ends a value begun by a successful Enter.
+func (d *Decoder) Leave() { d.leave() }
+
 // enter charges one value to the budget and one level to the depth; it
 // returns false (having reported why, once) when either runs out.
 func (d *Decoder) enter(n *yaml.Node, path string) bool {

@@ -3,6 +3,7 @@ package yamlstrict_test
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -247,5 +248,29 @@ func TestKeyAndIndex(t *testing.T) {
 	}
 	if got := yamlstrict.Key("accounts", "my account"); got != `accounts["my account"]` {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestClipMessage(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	tests := []struct {
+		comment string
+		in      string
+		want    string
+	}{
+		{"short messages are untouched", `unknown account "delivry"`, `unknown account "delivry"`},
+		{"a long quoted value keeps its start and its length",
+			fmt.Sprintf("%q is not a valid name", long),
+			`"` + strings.Repeat("x", 63) + `…" (1048576 bytes) is not a valid name`},
+		{"an escape sequence is never split",
+			fmt.Sprintf("%q", strings.Repeat("a", 60)+"\x01"+strings.Repeat("b", 100)),
+			`"` + strings.Repeat("a", 60) + `…" (164 bytes)`},
+		{"a message without quotes stops at 1000 bytes",
+			long[:5000], long[:1000] + "… (message shortened)"},
+	}
+	for _, tt := range tests {
+		if got := yamlstrict.ClipMessage(tt.in); got != tt.want {
+			t.Errorf("%s:\n got %.200q\nwant %.200q", tt.comment, got, tt.want)
+		}
 	}
 }

@@ -3,9 +3,11 @@ package yamlstrict
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a place in a file: 1-based line and column (in characters, as
@@ -36,9 +38,52 @@ func (p Pos) String() string {
 	return b.String()
 }
 
-// Errorf returns an *Error at p about the value at path.
+// Errorf returns an *Error at p about the value at path. Values the
+// message quotes are clipped (see ClipMessage).
 func (p Pos) Errorf(path, format string, args ...any) *Error {
-	return &Error{File: p.File, Line: p.Line, Column: p.Column, Path: path, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: p.File, Line: p.Line, Column: p.Column, Path: ClipMessage(path), Msg: ClipMessage(fmt.Sprintf(format, args...))}
+}
+
+// Bounds of what a message echoes back.
+const (
+	// maxQuoted is how many bytes of a quoted value a message keeps.
+	maxQuoted = 64
+	// maxMessage bounds a whole message.
+	maxMessage = 1000
+)
+
+var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// ClipMessage shortens what a message echoes of its input: every quoted
+// string (as %q writes it) over 64 bytes keeps its start and says how
+// long it was, and the whole message stops at 1,000 bytes. A value echoed
+// back is there to be recognised; a 10 MB name must not become a 10 MB
+// line.
+func ClipMessage(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	s = quoted.ReplaceAllStringFunc(s, func(q string) string {
+		if len(q) <= maxQuoted+2 {
+			return q
+		}
+		cut := maxQuoted
+		if i := strings.LastIndexByte(q[cut-10:cut], '\\'); i >= 0 {
+			cut -= 10 - i // never split an escape sequence
+		}
+		for cut > 1 && !utf8.RuneStart(q[cut]) {
+			cut--
+		}
+		return q[:cut] + `…" (` + strconv.Itoa(len(q)-2) + " bytes)"
+	})
+	if len(s) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "… (message shortened)"
+	}
+	return s
 }
 
 // Error is one problem in a document: where it is (File, Line, Column),

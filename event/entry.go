@@ -10,8 +10,15 @@ type Entry struct {
 	DetailType   string
 	// Detail must be a JSON object; anything else is rejected per entry
 	// with MalformedDetail.
-	Detail    []byte
-	Resources []string
+	Detail []byte
+	// DetailBytes, when set, is the true size of a detail too large for
+	// any PutEvents limit, which was never built: Detail then holds a
+	// representative of it (the same fields, less padding) for routing
+	// decisions, and the size formula counts DetailBytes, so the entry is
+	// refused for its size as the real one would be. A harness value,
+	// like Tag: a live client never sends such an entry.
+	DetailBytes int
+	Resources   []string
 	// Time is optional; the zero value means "the time of the call".
 	Time time.Time
 	// TraceHeader is carried but not counted in the size and never

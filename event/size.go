@@ -13,9 +13,10 @@ const timeBytes = 14
 
 // EntrySize is the size of one entry by the documented formula: 14 bytes
 // for Time when set, plus the UTF-8 byte lengths of Source, DetailType,
-// Detail and every Resources string.
+// Detail (DetailBytes for a detail never built) and every Resources
+// string.
 func EntrySize(e *Entry) int {
-	n := len(e.Source) + len(e.DetailType) + len(e.Detail)
+	n := len(e.Source) + len(e.DetailType) + max(len(e.Detail), e.DetailBytes)
 	if !e.Time.IsZero() {
 		n += timeBytes
 	}

@@ -77,9 +77,17 @@ type FactoryConfig struct {
 	// Payload is the distribution of len(Detail) in bytes, drawn per
 	// order. Nil means no padding: every detail is its fixed part only.
 	Payload rng.Dist
-	// MaxDetailBytes caps the drawn size (0: no cap), for heavy-tailed
-	// distributions.
-	MaxDetailBytes int
+	// MaterialiseLimit, when positive, is the largest detail Entry
+	// builds: the largest a PutEvents limit of the run can accept. An
+	// order drawn larger (a typo such as payload: 1TB, or a heavy tail)
+	// gets an entry whose DetailBytes is its size and whose Detail is a
+	// representative of the real one: the same fields, with
+	// RepresentativePadding bytes of padding. Size checks refuse it for
+	// its real size without it ever being built, and routing decisions
+	// made on it are those the real detail would get, since no pattern
+	// (at most pattern.MaxPatternSize characters) can tell that padding
+	// from a longer one.
+	MaterialiseLimit int
 	// Origins are the accounts that originate orders. Required.
 	Origins []Origin
 	// RoundRobin cycles through Origins by global index, ignoring
@@ -120,8 +128,8 @@ func (c FactoryConfig) Validate() []error {
 	if c.RunID == "" {
 		errs = append(errs, errors.New("factory: run id is required"))
 	}
-	if c.MaxDetailBytes < 0 {
-		errs = append(errs, fmt.Errorf("factory: max detail bytes must not be negative, got %d", c.MaxDetailBytes))
+	if c.MaterialiseLimit < 0 {
+		errs = append(errs, fmt.Errorf("factory: the materialise limit must not be negative, got %d", c.MaterialiseLimit))
 	}
 	if c.MaxItems < 0 {
 		errs = append(errs, fmt.Errorf("factory: max items must not be negative, got %d", c.MaxItems))
@@ -231,7 +239,7 @@ func (f *Factory) Order(a Arrival) Order {
 	o := Order{Index: a.Index, At: a.At, Origin: f.origins.pick(a.Index)}
 	if f.cfg.Payload != nil {
 		f.pcg.Seed(hashIndex(f.payloadKey[0], a.Index), hashIndex(f.payloadKey[1], a.Index))
-		o.Size = sizeOf(f.cfg.Payload.Sample(f.r), f.cfg.MaxDetailBytes)
+		o.Size = sizeOf(f.cfg.Payload.Sample(f.r))
 	}
 	h := hashIndex(f.ordersKey, a.Index)
 	o.Customer, _ = bits.Mul64(h, f.cfg.Customers)
@@ -242,16 +250,21 @@ func (f *Factory) Order(a Arrival) Order {
 	return o
 }
 
+// maxOrderBytes caps a drawn size (1 TiB): far beyond any limit, and far
+// from overflowing the arithmetic of sizes.
+const maxOrderBytes = 1 << 40
+
+// RepresentativePadding is the padding of a representative detail (see
+// FactoryConfig.MaterialiseLimit): twice the longest pattern.
+const RepresentativePadding = 8 << 10
+
 // sizeOf rounds a sampled size to whole bytes, never negative, capped.
-func sizeOf(v float64, max int) int {
+func sizeOf(v float64) int {
 	if !(v > 0) {
 		return 0
 	}
-	if max > 0 && v > float64(max) {
-		return max
-	}
-	if v > math.MaxInt32 {
-		return math.MaxInt32
+	if v > maxOrderBytes {
+		return maxOrderBytes
 	}
 	return int(math.Round(v))
 }
@@ -261,15 +274,27 @@ func sizeOf(v float64, max int) int {
 // not be reused) and tagged with its journey (JourneyTag(o.Index), the
 // journey its detail's metadata names: a caller that changes the detail
 // must change or clear the tag).
+//
+// An order larger than the config's MaterialiseLimit gets a
+// representative detail and DetailBytes (see FactoryConfig), and no tag:
+// its detail is not the factory's.
 func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 	t := f.types[k]
-	return event.Entry{
+	e := event.Entry{
 		EventBusName: f.cfg.EventBusName,
 		Source:       t.Source,
 		DetailType:   t.DetailType,
-		Detail:       f.AppendDetail(f.detailBuf(k, max(o.Size, 384)), o, k),
-		Tag:          JourneyTag(o.Index),
 	}
+	if lim := f.cfg.MaterialiseLimit; lim > 0 && o.Size > lim {
+		rep := *o
+		rep.Size = RepresentativePadding + 512
+		e.Detail = f.AppendDetail(make([]byte, 0, rep.Size+512), &rep, k)
+		e.DetailBytes = o.Size
+		return e
+	}
+	e.Detail = f.AppendDetail(f.detailBuf(k, max(o.Size, 384)), o, k)
+	e.Tag = JourneyTag(o.Index)
+	return e
 }
 
 // Fixed strings of the detail.

@@ -96,17 +96,18 @@ func TestFactorySizes(t *testing.T) {
 		{rng.Constant{Value: 10}, 0, func(n int) bool { return n > 10 && n < 400 }},
 		// No payload distribution: fixed part only.
 		{nil, 0, func(n int) bool { return n > 100 && n < 400 }},
-		// A heavy tail is capped at MaxDetailBytes.
-		{rng.LogNormal{Median: 1e4, P99: 1e9}, 20000, func(n int) bool { return n <= 20000 }},
+		// Past the materialise limit, a representative detail stands in
+		// (its padding is RepresentativePadding, whatever the size).
+		{rng.Constant{Value: 1 << 40}, 20000, func(n int) bool { return n > RepresentativePadding && n < RepresentativePadding+1024 }},
 	}
 	for _, tt := range tests {
 		cfg := baseConfig()
-		cfg.Payload, cfg.MaxDetailBytes = tt.payload, tt.max
+		cfg.Payload, cfg.MaterialiseLimit = tt.payload, tt.max
 		f := mustFactory(t, cfg, 2)
 		for i := uint64(0); i < 500; i++ {
 			o := f.Order(Arrival{Index: i})
 			e := f.Entry(&o, OrderCreated)
-			if !tt.want(len(e.Detail)) || !json.Valid(e.Detail) {
+			if !tt.want(len(e.Detail)) || !json.Valid(e.Detail) || tt.max > 0 && o.Size > tt.max && e.DetailBytes != o.Size {
 				t.Fatalf("payload %v: order %d has a %d-byte detail", tt.payload, i, len(e.Detail))
 			}
 		}
@@ -230,8 +231,8 @@ func TestFactoryConfigValidate(t *testing.T) {
 		// ...but round-robin does not need them.
 		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x"}}, RoundRobin: true}, nil},
 		// Negative limits are reported.
-		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x", Weight: 1}}, MaxDetailBytes: -1, MaxItems: -1},
-			[]string{"max detail bytes", "max items"}},
+		{FactoryConfig{RunID: "r", Origins: []Origin{{Account: "x", Weight: 1}}, MaterialiseLimit: -1, MaxItems: -1},
+			[]string{"materialise limit", "max items"}},
 	}
 	for _, tt := range tests {
 		errs := tt.cfg.Validate()

@@ -90,6 +90,9 @@ const (
 	// the latest completion): counted in the second's completed, not in
 	// its p50/p99.
 	AnomalySeriesLate = "series_percentile_late"
+	// AnomalyQuotaRateLate: a call for a second already folded into the
+	// quota headroom (more than 8 s behind the latest call).
+	AnomalyQuotaRateLate = "quota_rate_late"
 	// AnomalyHistogramEncoding: a histogram could not be encoded; its
 	// encoding is missing from Results.Histograms.
 	AnomalyHistogramEncoding = "histogram_encoding_failed"
@@ -126,10 +129,12 @@ type Recorder struct {
 	nextSweep   time.Duration
 
 	series      []Point
+	step        time.Duration // see SeriesStep
 	seriesLimit int64
 	pct         percentileRing
 
 	putRates, invRates rates
+	quotaChanges       []quotaChange
 
 	faults    []Fault
 	anomalies map[string]int64
@@ -168,6 +173,7 @@ func NewRecorder(cfg Config) *Recorder {
 	for i := range r.hops {
 		r.hops[i] = NewHistogram()
 	}
+	r.putRates.kind, r.invRates.kind = QuotaPutEvents, QuotaInvocations
 	r.initSeries()
 	r.initWindows()
 	return r
@@ -366,6 +372,7 @@ func (r *Recorder) Finish(metrics map[string]int64) *Results {
 			cmp.Compare(a.Name, b.Name), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Target, b.Target))
 	})
 	res.Series = r.finishSeries()
+	res.SeriesStep = r.stepSeconds()
 	res.Quotas = r.headroom()
 	if len(metrics) > 0 {
 		res.Metrics = copyCounts(metrics)

@@ -39,17 +39,18 @@ type Recovery struct {
 	Note string `json:"note,omitempty"`
 }
 
-// secondStats is one second of intended send time: the journeys intended
-// in it that were sent and completed, and the slowest completion's
-// end-to-end latency.
+// secondStats is one step of intended send time (a second, or the
+// series step of a run over an hour: see SeriesStep): the journeys
+// intended in it that were sent and completed, and the slowest
+// completion's end-to-end latency.
 type secondStats struct {
 	sent, completed int32
 	max             time.Duration
 }
 
-// second returns the stats of intended's second, nil beyond the limit.
+// second returns the stats of intended's step, nil beyond the limit.
 func (w *windowing) second(intended time.Duration) *secondStats {
-	s := int64(intended / time.Second)
+	s := int64(intended / w.step)
 	if s >= int64(len(w.seconds)) {
 		if s > w.secondLimit {
 			return nil
@@ -67,11 +68,12 @@ func (r *Recorder) recovery(windows []WindowResult) []Recovery {
 		return nil
 	}
 	// The bound: p99 (nearest rank) of the slowest journey of each
-	// second wholly inside steady with a completion.
+	// step wholly inside steady with a completion.
+	stepMs := float64(w.step / time.Millisecond)
 	var maxes []time.Duration
 	for _, sp := range windows[0].Spans {
-		lo := int64(math.Ceil(sp.StartMs / 1000))
-		hi := int64(math.Floor(sp.EndMs / 1000)) // exclusive
+		lo := int64(math.Ceil(sp.StartMs / stepMs))
+		hi := int64(math.Floor(sp.EndMs / stepMs)) // exclusive
 		for s := lo; s < hi && s < int64(len(w.seconds)); s++ {
 			if w.seconds[s].completed > 0 {
 				maxes = append(maxes, w.seconds[s].max)
@@ -96,9 +98,9 @@ func (r *Recorder) recovery(windows []WindowResult) []Recovery {
 	}
 	last := int64(len(w.seconds))
 	if w.trafficEnd < maxDuration {
-		last = min(last, int64((w.trafficEnd+time.Second-1)/time.Second))
+		last = min(last, int64((w.trafficEnd+w.step-1)/w.step))
 	}
-	hold := int64(RecoveryHold / time.Second)
+	hold := max(int64(RecoveryHold/w.step), 1)
 	out := make([]Recovery, 0, len(w.faults))
 	for _, f := range w.faults {
 		rc := Recovery{Fault: f.Name, EndMs: durationMs(f.End), RecoveryMs: -1, BoundMs: durationMs(bound)}
@@ -107,7 +109,7 @@ func (r *Recorder) recovery(windows []WindowResult) []Recovery {
 			out = append(out, rc)
 			continue
 		}
-		first := int64((max(f.End, 0) + time.Second - 1) / time.Second)
+		first := int64((max(f.End, 0) + w.step - 1) / w.step)
 		at, seen := int64(-1), false
 		for s := first; s < last; s++ {
 			st := w.seconds[s]
@@ -131,7 +133,7 @@ func (r *Recorder) recovery(windows []WindowResult) []Recovery {
 			rc.Note = RecoveryNoTraffic
 		case at >= 0:
 			rc.Recovered = true
-			rc.RecoveryMs = durationMs(time.Duration(at)*time.Second - f.End)
+			rc.RecoveryMs = durationMs(time.Duration(at)*w.step - f.End)
 		}
 		out = append(out, rc)
 	}

@@ -21,21 +21,24 @@ type Results struct {
 	// a stop condition.
 	Interrupted bool `json:"interrupted,omitempty"`
 
-	Window       Window             `json:"window"`
-	Orders       Orders             `json:"orders"`
-	Latency      map[string]Summary `json:"latency"`
-	Histograms   map[string]string  `json:"histograms"`
-	Ledger       Ledger             `json:"ledger"`
-	Duplicates   []Duplicates       `json:"duplicates"`
-	Idempotency  Idempotency        `json:"idempotency"`
-	Faults       []Fault            `json:"faults"`
-	Windows      []WindowResult     `json:"windows,omitempty"`
-	Recovery     []Recovery         `json:"recovery,omitempty"`
-	Series       []Point            `json:"series"`
-	Quotas       []Headroom         `json:"quotas"`
-	Metrics      map[string]int64   `json:"metrics,omitempty"`
-	Expectations []Expectation      `json:"expectations"`
-	Verdict      string             `json:"verdict"`
+	Window      Window             `json:"window"`
+	Orders      Orders             `json:"orders"`
+	Latency     map[string]Summary `json:"latency"`
+	Histograms  map[string]string  `json:"histograms"`
+	Ledger      Ledger             `json:"ledger"`
+	Duplicates  []Duplicates       `json:"duplicates"`
+	Idempotency Idempotency        `json:"idempotency"`
+	Faults      []Fault            `json:"faults"`
+	Windows     []WindowResult     `json:"windows,omitempty"`
+	Recovery    []Recovery         `json:"recovery,omitempty"`
+	Series      []Point            `json:"series"`
+	// SeriesStep is the width of a series point in seconds, when it is
+	// not one second (a run over an hour: see SeriesStep).
+	SeriesStep   int64            `json:"series_step_s,omitempty"`
+	Quotas       []Headroom       `json:"quotas"`
+	Metrics      map[string]int64 `json:"metrics,omitempty"`
+	Expectations []Expectation    `json:"expectations"`
+	Verdict      string           `json:"verdict"`
 
 	// Anomalies counts observations that contradicted the recorder's
 	// contract (a journey sent twice, completed without being sent, ...);
@@ -147,7 +150,8 @@ type Fault struct {
 	EndMs   float64 `json:"end_ms"`
 }
 
-// Point is one second of the time series.
+// Point is one step of the time series (a second, or SeriesStep
+// seconds); Second is when it starts.
 type Point struct {
 	Second    int64   `json:"t"`
 	Sent      int64   `json:"sent"`

@@ -190,3 +190,91 @@ func TestQuotaHeadroom(t *testing.T) {
 		})
 	}
 }
+
+func TestSeriesStep(t *testing.T) {
+	for _, tt := range []struct {
+		comment string
+		cutoff  time.Duration
+		want    time.Duration
+	}{
+		{"an hour or less: a point per second", time.Hour, time.Second},
+		{"just over an hour: two seconds", time.Hour + time.Second, 2 * time.Second},
+		{"a day: 30 s (2,880 points)", 24 * time.Hour, 30 * time.Second},
+		{"a year: 3 h (2,928 points)", 366 * 24 * time.Hour, 3 * time.Hour},
+		{"past the ladder: whole days", 30 * 366 * 24 * time.Hour, 4 * 24 * time.Hour},
+	} {
+		got := SeriesStep(tt.cutoff)
+		if got != tt.want {
+			t.Errorf("%s: SeriesStep(%v) = %v, want %v", tt.comment, tt.cutoff, got, tt.want)
+		}
+		if n := (tt.cutoff + got - 1) / got; n > MaxSeriesPoints {
+			t.Errorf("%s: %d points", tt.comment, n)
+		}
+	}
+}
+
+// TestLongRunSeriesIsBounded: a year of virtual time costs the series
+// and the windows no more than an hour does; points are 3 h wide and add
+// up what happened in them.
+func TestLongRunSeriesIsBounded(t *testing.T) {
+	year := 366 * 24 * time.Hour
+	r := NewRecorder(Config{Traffic: year - time.Hour, Cutoff: year,
+		Windows: []WindowSpec{{Name: "f", Start: time.Hour, End: 2 * time.Hour}}})
+	for i := range uint64(1000) {
+		at := time.Duration(i) * year / 1000
+		r.Sent(i, at, at)
+		r.Completed(i, at+5*time.Second)
+	}
+	res := r.Finish(nil)
+	if len(res.Series) > MaxSeriesPoints || res.SeriesStep != 3*3600 {
+		t.Fatalf("%d points of %ds", len(res.Series), res.SeriesStep)
+	}
+	var sent, completed int64
+	for _, p := range res.Series {
+		sent += p.Sent
+		completed += p.Completed
+		if p.Second%res.SeriesStep != 0 {
+			t.Fatalf("point at %ds is not on a step", p.Second)
+		}
+	}
+	if sent != 1000 || completed != 1000 {
+		t.Errorf("series holds %d sent, %d completed; want 1000 and 1000", sent, completed)
+	}
+	if len(r.win.seconds) > MaxSeriesPoints {
+		t.Errorf("window statistics hold %d steps", len(r.win.seconds))
+	}
+}
+
+// TestHeadroomUsesQuotaInForce: a throttle fault that lowers a quota to
+// 10/s shows the seconds it covers against 10/s, not against the quota
+// before it (118 calls a second: 1180%, not 1.18%).
+func TestHeadroomUsesQuotaInForce(t *testing.T) {
+	r := NewRecorder(Config{Cutoff: 5 * time.Minute, Quotas: []Quota{
+		{Name: QuotaPutEvents, Account: "*", Limit: 10000},
+	}})
+	r.QuotaChanged(QuotaPutEvents, "orders", 60*time.Second+500*ms, 10)
+	r.QuotaChanged(QuotaPutEvents, "orders", 120*time.Second, 10000)
+	for s := range 180 {
+		n := 100
+		if s >= 60 && s < 120 {
+			n = 118
+		}
+		for i := range n {
+			r.PutEventsCall("orders", time.Duration(s)*time.Second+time.Duration(i)*time.Millisecond, 1, false)
+		}
+		r.PutEventsCall("billing", time.Duration(s)*time.Second, 1, false) // never throttled
+	}
+	got := r.Finish(nil).Quotas
+	want := []Headroom{
+		{Quota: QuotaPutEvents, Account: "billing", Limit: 10000, Peak: 1, Used: 0.0001},
+		{Quota: QuotaPutEvents, Account: "orders", Limit: 10, Peak: 118, Used: 11.8},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("headroom %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -115,8 +115,10 @@ type windowing struct {
 	// after of faults[k].
 	stats   []windowStats
 	classes pagedU16
-	seconds []secondStats // by intended second (multi only)
-	// secondLimit bounds the seconds table when trafficEnd is unknown.
+	seconds []secondStats // by intended step (multi only)
+	// step is the series step (a second for runs up to an hour);
+	// secondLimit bounds the steps table when trafficEnd is unknown.
+	step        time.Duration
 	secondLimit int64
 }
 
@@ -131,7 +133,7 @@ type windowStats struct {
 
 func (r *Recorder) initWindows() {
 	cfg := r.cfg
-	w := &windowing{grace: cfg.Grace, leadIn: cfg.LeadIn, trafficEnd: cfg.Traffic, secondLimit: r.seriesLimit}
+	w := &windowing{grace: cfg.Grace, leadIn: cfg.LeadIn, trafficEnd: cfg.Traffic, step: r.step, secondLimit: r.seriesLimit}
 	if w.grace == 0 {
 		w.grace = DefaultGrace
 	}
@@ -199,7 +201,7 @@ func (r *Recorder) initWindows() {
 		w.members[i+1] = m
 	}
 	if w.trafficEnd < maxDuration {
-		w.seconds = make([]secondStats, (w.trafficEnd+time.Second-1)/time.Second)
+		w.seconds = make([]secondStats, (w.trafficEnd+w.step-1)/w.step)
 	}
 }
 

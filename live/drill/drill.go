@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
@@ -180,7 +181,8 @@ func (d *Drill) Run(ctx context.Context) (*report.Results, *Stats, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fcfg := loadgen.FactoryConfig{RunID: o.Layout.RunID, Payload: sc.Traffic.Payload, Origins: sc.Traffic.Origins}
+	fcfg := loadgen.FactoryConfig{RunID: o.Layout.RunID, Payload: sc.Traffic.Payload, Origins: sc.Traffic.Origins,
+		MaterialiseLimit: event.DefaultMaxRequestBytes}
 	pubFactory, err := loadgen.NewFactory(fcfg, rng.NewStreams(sc.Seed))
 	if err != nil {
 		return nil, nil, err

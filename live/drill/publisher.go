@@ -199,6 +199,10 @@ func (d *Drill) pace(ctx context.Context, start time.Time, pacer loadgen.Pacer, 
 	}
 }
 
+// CauseOversized is the cause of an order whose detail is too large for
+// any PutEvents limit (the simulator's producer gives it up with it too).
+const CauseOversized = "oversized"
+
 // worker makes PutEvents calls for batches and posts their outcomes to
 // the loop. Entries that fail with a retryable code (ThrottlingException,
 // InternalFailure) are resent, up to MaxResends times with doubling,
@@ -219,12 +223,19 @@ func (d *Drill) worker(ctx context.Context, batches <-chan *batch) {
 		client := o.Clients[b.sender].EventBridge
 		d.post(msg{kind: msgStarted, batch: b, at: d.elapsed()})
 		results := make([]result, len(b.items))
-		pending := make([]int, len(b.items))
-		for i := range pending {
-			pending[i] = i
+		pending := make([]int, 0, len(b.items))
+		for i := range b.items {
+			if b.items[i].entry.DetailBytes > 0 {
+				// A detail no PutEvents limit accepts is never built
+				// (loadgen's MaterialiseLimit): refused here, as AWS
+				// would refuse it, with the simulator's cause.
+				results[i] = result{code: CauseOversized}
+				continue
+			}
+			pending = append(pending, i)
 		}
 		var calls []callRec
-		for attempt := 0; ; attempt++ {
+		for attempt := 0; len(pending) > 0; attempt++ {
 			entries = entries[:0]
 			for _, i := range pending {
 				e := &b.items[i].entry

@@ -344,15 +344,18 @@ type bucket struct {
 	hasLatency                                       bool
 }
 
-// bucketSeries aggregates the series into at most maxPoints buckets of
-// whole seconds; width is the bucket width in seconds (1 when the series
-// is short enough to draw as is).
-func bucketSeries(series []report.Point) (out []bucket, width int64) {
+// bucketSeries aggregates the series, whose points are step seconds
+// wide, into at most maxPoints buckets of a whole number of steps; width
+// is the bucket width in seconds (the step when the series is short
+// enough to draw as is). Counts become means per second.
+func bucketSeries(series []report.Point, step int64) (out []bucket, width int64) {
+	step = max(step, 1)
 	if len(series) == 0 {
-		return nil, 1
+		return nil, step
 	}
-	span := series[len(series)-1].Second - series[0].Second + 1
-	width = max(1, (span+maxPoints-1)/maxPoints)
+	span := series[len(series)-1].Second - series[0].Second + step
+	width = max(step, (span+maxPoints-1)/maxPoints)
+	width = (width + step - 1) / step * step
 	var cur *bucket
 	var n, weight float64
 	flush := func() {
@@ -400,7 +403,7 @@ func bucketSeries(series []report.Point) (out []bucket, width int64) {
 func xSpan(r *report.Results) float64 {
 	span := r.Window.CutoffMs / 1000
 	if n := len(r.Series); n > 0 {
-		span = max(span, float64(r.Series[n-1].Second+1))
+		span = max(span, float64(r.Series[n-1].Second+max(r.SeriesStep, 1)))
 	}
 	for _, f := range r.Faults {
 		span = max(span, f.EndMs/1000)
@@ -413,7 +416,7 @@ func xSpan(r *report.Results) float64 {
 // dashed reference lines (the series carries no per-second p90 or max),
 // with the fault windows shaded.
 func LatencyChart(r *report.Results) (Chart, error) {
-	buckets, width := bucketSeries(r.Series)
+	buckets, width := bucketSeries(r.Series, r.SeriesStep)
 	span := xSpan(r)
 	var p50, p99 plotter.XYs
 	top := 0.0
@@ -477,7 +480,7 @@ func LatencyChart(r *report.Results) (Chart, error) {
 // (sent, delivered, completed) and the trouble (throttled, late, in DLQ)
 // on a second chart, whose counts are usually far smaller.
 func ThroughputCharts(r *report.Results) (traffic, trouble Chart, err error) {
-	buckets, width := bucketSeries(r.Series)
+	buckets, width := bucketSeries(r.Series, r.SeriesStep)
 	span := xSpan(r)
 	per := "per second"
 	if width > 1 {

@@ -84,6 +84,7 @@ func Merge(rs []*report.Results) (*report.Results, error) {
 	out.Duplicates = mergeDuplicates(rs)
 	out.Faults = mergeFaults(rs)
 	out.Series = mergeSeries(rs)
+	out.SeriesStep = rs[0].SeriesStep
 	out.Quotas = mergeQuotas(rs)
 	if err := mergeWindows(out, rs); err != nil {
 		return nil, err
@@ -104,6 +105,7 @@ func checkShards(rs []*report.Results) error {
 			{"schema", first.Schema, r.Schema}, {"scenario", first.Scenario, r.Scenario},
 			{"seed", fmt.Sprint(first.Seed), fmt.Sprint(r.Seed)}, {"target", first.Target, r.Target},
 			{"version", first.Version, r.Version},
+			{"series step", fmt.Sprint(first.SeriesStep), fmt.Sprint(r.SeriesStep)},
 		} {
 			if f.a != f.b {
 				errs = append(errs, fmt.Errorf("results %d: %s %q, results 1 has %q: not shards of one run", i+1, f.what, f.b, f.a))

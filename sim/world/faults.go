@@ -7,6 +7,7 @@ import (
 
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
@@ -112,11 +113,31 @@ func (f *faults) SetRoleAllowed(account, role string, allowed bool) error {
 }
 
 func (f *faults) SetPutEventsQuota(account string, tps float64) error {
-	return f.w.model.SetPutEventsQuota(account, tps, 0)
+	if err := f.w.model.SetPutEventsQuota(account, tps, 0); err != nil {
+		return err
+	}
+	put, _ := f.w.model.Quotas()
+	f.quotaChanged(report.QuotaPutEvents, account, tps, put)
+	return nil
 }
 
 func (f *faults) SetInvocationsQuota(account string, tps float64) error {
-	return f.w.model.SetInvocationsQuota(account, tps, 0)
+	if err := f.w.model.SetInvocationsQuota(account, tps, 0); err != nil {
+		return err
+	}
+	_, inv := f.w.model.Quotas()
+	f.quotaChanged(report.QuotaInvocations, account, tps, inv)
+	return nil
+}
+
+// quotaChanged tells the recorder the quota now in force (tps, or the
+// default when tps restores it), so that headroom compares each second
+// with the quota of that second.
+func (f *faults) quotaChanged(kind, account string, tps, def float64) {
+	if !(tps > 0) {
+		tps = def
+	}
+	f.w.rec.QuotaChanged(kind, account, f.w.model.Now().Duration(), tps)
 }
 
 func (f *faults) SetEntryFailure(account, code string, p float64) error {
@@ -161,22 +182,6 @@ func (f *faults) Redrive(queue string) error {
 }
 
 var _ chaos.Actuator = (*faults)(nil)
-
-// oversize returns detail made larger than the model's request limit,
-// keeping it a JSON object (and its metadata, so it stays correlated).
-func oversize(detail []byte, limit int) []byte {
-	n := limit + 1 - len(detail)
-	if n < 16 {
-		n = 16
-	}
-	out := make([]byte, 0, len(detail)+n+16)
-	out = append(out, detail[:len(detail)-1]...)
-	out = append(out, `,"oversize":"`...)
-	for i := 0; i < n; i++ {
-		out = append(out, 'x')
-	}
-	return append(out, `"}`...)
-}
 
 // producerDuplicates: a producer-timeout duplicate resends an accepted
 // entry after the client's timeout, as a client that never saw the

@@ -72,7 +72,9 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 		j.flags |= jPoison
 	}
 	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
-		e.Detail = oversize(e.Detail, w.maxRequestBytes)
+		// Made larger than the request limit without being built: the
+		// model refuses it for its size.
+		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)
 		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
 	req := &request{

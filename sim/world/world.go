@@ -137,20 +137,21 @@ func build(opts Options) (*world, error) {
 	}
 	w.journeys.stride = stride
 
-	w.factory, err = loadgen.NewFactory(loadgen.FactoryConfig{
-		RunID:   fmt.Sprintf("%s-%d", sc.Name, sc.Seed),
-		Payload: sc.Traffic.Payload,
-		Origins: sc.Traffic.Origins,
-	}, streams)
-	if err != nil {
-		return nil, err
-	}
-
 	params := sc.Params
 	params.Seed = sc.Seed
 	w.maxRequestBytes = params.MaxRequestBytes
 	if w.maxRequestBytes == 0 {
 		w.maxRequestBytes = event.DefaultMaxRequestBytes
+	}
+	w.factory, err = loadgen.NewFactory(loadgen.FactoryConfig{
+		RunID:   fmt.Sprintf("%s-%d", sc.Name, sc.Seed),
+		Payload: sc.Traffic.Payload,
+		Origins: sc.Traffic.Origins,
+		// A detail the model's request limit refuses is never built.
+		MaterialiseLimit: w.maxRequestBytes,
+	}, streams)
+	if err != nil {
+		return nil, err
 	}
 	params.Details = detailCodec{w}
 	params.Handlers = slices.Clone(params.Handlers)

@@ -43,6 +43,13 @@ type Actuator interface {
 
 // ErrUnsupported is what an Actuator answers for a fault its world cannot
 // inject.
+// ErrNoEffect is returned by an actuator, wrapped with what it found, when a
+// fault would change nothing: disabling a rule that is already disabled,
+// removing a statement another fault removed. The schedule reports the
+// fault as having had no effect (it is not an error) and does not revert
+// it at its end, which would undo a state the fault did not cause.
+var ErrNoEffect = errors.New("no effect")
+
 var ErrUnsupported = errors.New("this fault cannot be injected in this world")
 
 // DefaultOutageCode is the ERROR_CODE of an outage that names none: the

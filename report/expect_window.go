@@ -143,6 +143,33 @@ func (c Condition) EvaluateIn(r *Results, window string) (ok bool, observed, thr
 	return ok, c.format(v), threshold
 }
 
+// hasData reports whether the whole run measured anything a metric could
+// be judged on: a loss, in-flight or ledger figure needs a route with an
+// expected delivery or an outcome, a duplicate or idempotency figure a
+// delivery. Without them,
+// "loss == 0" would pass a run that sent nothing: such a condition fails
+// with "no data" instead (unless its expectation says no_data: pass).
+func hasData(r *Results, metric string) bool {
+	head, _, _ := strings.Cut(metric, ".")
+	switch head {
+	case "loss", "in_flight", "ledger":
+		for _, rt := range r.Ledger.Routes {
+			if rt.Expected > 0 || rt.Delivered > 0 || rt.DLQ > 0 || sumDropped(rt.Dropped) > 0 {
+				return true
+			}
+		}
+		return false
+	case "duplicates", "idempotency":
+		for _, d := range r.Duplicates {
+			if d.Deliveries > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
 // observeMetric reads a metric in a window; when absent, why says so.
 func observeMetric(r *Results, metric, window string) (v float64, found bool, why string) {
 	if f, ok := recoveryFault(metric); ok {
@@ -156,7 +183,7 @@ func observeMetric(r *Results, metric, window string) (v float64, found bool, wh
 		return r.Recovery[i].RecoveryMs * float64(time.Millisecond), true, ""
 	}
 	if window == "" || window == WindowAll {
-		if v, ok := (Condition{Metric: metric}).observe(r); ok {
+		if v, ok := (Condition{Metric: metric}).observe(r); ok && hasData(r, metric) {
 			return v, true, ""
 		}
 		return 0, false, observedNoData
@@ -169,6 +196,13 @@ func observeMetric(r *Results, metric, window string) (v float64, found bool, wh
 		return 0, false, observedNoData
 	}
 	parts := strings.Split(metric, ".")
+	switch {
+	case parts[0] == "loss" && w.Orders.Sent == 0 && w.Loss.Total == 0,
+		(parts[0] == "duplicates" || parts[0] == "idempotency") && w.Orders.Sent == 0:
+		// Nothing was sent (or lost) in the window: "no loss" would be
+		// vacuous.
+		return 0, false, observedNoData
+	}
 	switch parts[0] {
 	case "e2e":
 		if w.E2E.Count == 0 {

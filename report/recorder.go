@@ -307,6 +307,16 @@ func (r *Recorder) Completed(journey uint64, at time.Duration) {
 // Fault adds an entry to the fault timeline.
 func (r *Recorder) Fault(f Fault) { r.faults = append(r.faults, f) }
 
+// FaultEffect records that fault name (already recorded) had no effect,
+// and why ("rule bus/global/to-delivery was already disabled").
+func (r *Recorder) FaultEffect(name, effect string) {
+	for i := range r.faults {
+		if r.faults[i].Name == name {
+			r.faults[i].Effect = effect
+		}
+	}
+}
+
 // Finish assembles the results. Expectations and Verdict are left for the
 // caller ([Results.Evaluate]); metrics, when not empty, are copied into
 // Results.Metrics. Finish does not change what was recorded: calling it

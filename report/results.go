@@ -148,6 +148,9 @@ type Fault struct {
 	Target  string  `json:"target"`
 	StartMs float64 `json:"start_ms"`
 	EndMs   float64 `json:"end_ms"`
+	// Effect, when set, says the fault changed nothing, and why (the
+	// rule it disables was already disabled).
+	Effect string `json:"effect,omitempty"`
 }
 
 // Point is one step of the time series (a second, or SeriesStep

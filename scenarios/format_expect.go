@@ -21,6 +21,7 @@ type ExpectSpec struct {
 	Name   string `yaml:"name,omitempty" doc:"A name for reports. Default: the condition."`
 	That   string `yaml:"that,omitempty" required:"true" doc:"The condition: METRIC OP VALUE, e.g. e2e.p99 < 8s, or a boolean metric such as ledger.balanced."`
 	Window string `yaml:"window,omitempty" doc:"Where it is evaluated: all (default), steady (outside every fault and its grace period), during:FAULT, or after:FAULT (after the fault and a grace period)."`
+	NoData string `yaml:"no_data,omitempty" enum:"fail,pass" doc:"What a run that measured nothing this condition could be judged on (no orders sent, no delivery expected) gives: fail (default: loss == 0 must not pass a run that sent nothing) or pass."`
 
 	Pos yamlstrict.Pos `yaml:"-"`
 }
@@ -53,7 +54,8 @@ func (ExpectSpec) StrictJSONSchema(g *yamlstrict.SchemaGenerator) map[string]any
 				"properties": map[string]any{
 					"name":   map[string]any{"type": "string"},
 					"that":   map[string]any{"type": "string"},
-					"window": map[string]any{"type": "string", "pattern": "^(all|steady|(during|after):.+)$"},
+					"window":  map[string]any{"type": "string", "pattern": "^(all|steady|(during|after):.+)$"},
+					"no_data": map[string]any{"type": "string", "enum": []any{"fail", "pass"}},
 				},
 			},
 		},

@@ -87,7 +87,18 @@ type Expectation struct {
 	// Window is where it is evaluated: "" (all), "steady",
 	// "during:FAULT" or "after:FAULT".
 	Window string
-	Pos    yamlstrict.Pos
+	// NoDataPasses: the scenario's no_data: pass.
+	NoDataPasses bool
+	Pos          yamlstrict.Pos
+}
+
+// Conditions are the expectations as the report evaluates them.
+func (s *Scenario) Conditions() []report.NamedCondition {
+	out := make([]report.NamedCondition, len(s.Expect))
+	for i, e := range s.Expect {
+		out[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window, NoDataPasses: e.NoDataPasses}
+	}
+	return out
 }
 
 // Defaults of optional keys.
@@ -219,7 +230,7 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 		if name == "" {
 			name = c.String()
 		}
-		s.Expect = append(s.Expect, Expectation{Name: name, Cond: c, Window: e.Window, Pos: e.Pos})
+		s.Expect = append(s.Expect, Expectation{Name: name, Cond: c, Window: e.Window, NoDataPasses: e.NoData == "pass", Pos: e.Pos})
 	}
 	if t != nil {
 		env := chaos.Env{Topology: t, Services: map[string]chaos.ServiceRef{}, Cutoff: s.Traffic.duration() + s.Drain}

@@ -257,10 +257,7 @@ func runReportMerge(env *cliEnv, args []string) int {
 			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %s is scenario %q, the shards ran %q\n", *scenario, sc.Name, m.Scenario)
 			return exitUsage
 		}
-		conds := make([]report.NamedCondition, len(sc.Expect))
-		for i, e := range sc.Expect {
-			conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window}
-		}
+		conds := sc.Conditions()
 		m.Evaluate(conds)
 		evaluated = true
 	}

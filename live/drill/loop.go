@@ -595,10 +595,7 @@ func (l *loop) finish() (*report.Results, *Stats) {
 	res := l.rec.Finish(metrics)
 	res.Interrupted = l.interrupted
 	sc := l.d.opts.Scenario
-	conds := make([]report.NamedCondition, len(sc.Expect))
-	for i, e := range sc.Expect {
-		conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window}
-	}
+	conds := sc.Conditions()
 	res.Evaluate(conds)
 	st := &Stats{
 		Calls: c.calls.Load(), Entries: c.entries.Load(), Resent: c.resent.Load(), Failed: l.failed,

@@ -149,8 +149,16 @@ func (a *actuator) run(f *chaos.Fault) error {
 	if !a.sleepUntil(f.Start) {
 		return nil
 	}
-	a.env.Drill.RecordFault(f.Timeline())
-	if err := a.apply(f); err != nil {
+	tf := f.Timeline()
+	err := a.apply(f)
+	if errors.Is(err, chaos.ErrNoEffect) {
+		// Reported as such, and nothing to revert at its end.
+		tf.Effect = err.Error()
+		a.env.Drill.RecordFault(tf)
+		return nil
+	}
+	a.env.Drill.RecordFault(tf)
+	if err != nil {
 		return fmt.Errorf("fault %s: %w", f, err)
 	}
 	// A fault cut short by the end of the run (or an interrupt) is left
@@ -241,7 +249,10 @@ func (a *actuator) DisableRule(bus, rule string) error {
 		return err
 	}
 	ch, err := actuators.DisableRule(a.ctx, a.env.Journal, t, name, rule)
-	if err == nil {
+	switch {
+	case err == nil && ch.Noop():
+		return fmt.Errorf("%w: rule %s/%s was already disabled", chaos.ErrNoEffect, bus, rule)
+	case err == nil:
 		a.keep("rule:"+bus+"/"+rule, ch)
 	}
 	return err
@@ -266,7 +277,10 @@ func (a *actuator) RemoveStatement(bus, sid string) error {
 		return err
 	}
 	ch, err := actuators.RemovePolicyStatement(a.ctx, a.env.Journal, t, name, sid)
-	if err == nil {
+	switch {
+	case err == nil && ch.Noop():
+		return fmt.Errorf("%w: statement %s of %s's policy was not there", chaos.ErrNoEffect, sid, bus)
+	case err == nil:
 		a.keep("sid:"+bus+"#"+sid, ch)
 	}
 	return err

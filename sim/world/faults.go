@@ -1,6 +1,7 @@
 package world
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -28,13 +29,25 @@ type faults struct {
 	saved map[string]topology.Statement
 	// redelivery is the configured duplicate probability, to restore.
 	redelivery float64
+	// The control-plane state the faults have asked for (rules enabled,
+	// roles allowed), to tell a fault that changes nothing; and which
+	// faults changed nothing, so that their end reverts nothing.
+	ruleOn     map[string]bool
+	roleDenied map[string]bool
+	noEffect   []bool
 	err        error
 }
 
 func newFaults(w *world, tl *chaos.Timeline) *faults {
-	f := &faults{w: w, tl: tl, saved: map[string]topology.Statement{}}
+	f := &faults{w: w, tl: tl, saved: map[string]topology.Statement{}, ruleOn: map[string]bool{}, roleDenied: map[string]bool{}}
 	if tl == nil {
 		f.tl = &chaos.Timeline{}
+	}
+	f.noEffect = make([]bool, len(f.tl.Faults))
+	for _, b := range w.sc.Topology.Buses {
+		for _, r := range b.Rules {
+			f.ruleOn[b.Ref()+"/"+r.Name] = r.IsEnabled()
+		}
 	}
 	for i := range f.tl.Faults {
 		f.rand = append(f.rand, w.streams.Get(f.tl.Faults[i].Stream))
@@ -56,13 +69,22 @@ func (f *faults) schedule() {
 	}
 }
 
-// Wake applies (even arg) or reverts (odd arg) a fault.
+// Wake applies (even arg) or reverts (odd arg) a fault. A fault that
+// changes nothing is reported so (report.Fault.Effect), and its end
+// reverts nothing.
 func (f *faults) Wake(now sim.Time, arg int64) {
-	ft := &f.tl.Faults[arg/2]
+	i := arg / 2
+	ft := &f.tl.Faults[i]
 	var err error
-	if arg%2 == 0 {
+	switch {
+	case arg%2 == 0:
 		err = ft.Apply(f)
-	} else {
+		if errors.Is(err, chaos.ErrNoEffect) {
+			f.noEffect[i] = true
+			f.w.rec.FaultEffect(ft.Name, err.Error())
+			err = nil
+		}
+	case !f.noEffect[i]:
 		err = ft.Revert(f)
 	}
 	if err != nil && f.err == nil {
@@ -88,27 +110,50 @@ func (f *faults) hit(t time.Duration, kind, mode string) *chaos.Fault {
 
 // The chaos.Actuator of the model.
 
-func (f *faults) DisableRule(bus, rule string) error { return f.w.model.DisableRule(bus, rule) }
-func (f *faults) EnableRule(bus, rule string) error  { return f.w.model.EnableRule(bus, rule) }
+func (f *faults) DisableRule(bus, rule string) error { return f.setRule(bus, rule, false) }
+func (f *faults) EnableRule(bus, rule string) error  { return f.setRule(bus, rule, true) }
+
+func (f *faults) setRule(bus, rule string, on bool) error {
+	k := bus + "/" + rule
+	if f.ruleOn[k] == on {
+		return fmt.Errorf("%w: rule %s was already %s", chaos.ErrNoEffect, k, map[bool]string{true: "enabled", false: "disabled"}[on])
+	}
+	f.ruleOn[k] = on
+	if on {
+		return f.w.model.EnableRule(bus, rule)
+	}
+	return f.w.model.DisableRule(bus, rule)
+}
 
 func (f *faults) RemoveStatement(bus, sid string) error {
+	k := bus + "#" + sid
+	if _, removed := f.saved[k]; removed {
+		return fmt.Errorf("%w: statement %s of %s's policy was already removed", chaos.ErrNoEffect, sid, bus)
+	}
 	st, ok := f.w.model.Statement(bus, sid)
 	if !ok {
 		return fmt.Errorf("%s has no statement %q", bus, sid)
 	}
-	f.saved[bus+"#"+sid] = st
+	f.saved[k] = st
 	return f.w.model.RemovePermission(bus, sid)
 }
 
 func (f *faults) RestoreStatement(bus, sid string) error {
-	st, ok := f.saved[bus+"#"+sid]
+	k := bus + "#" + sid
+	st, ok := f.saved[k]
 	if !ok {
-		return fmt.Errorf("no saved statement %s#%s", bus, sid)
+		return fmt.Errorf("no saved statement %s", k)
 	}
+	delete(f.saved, k)
 	return f.w.model.PutPermission(bus, st)
 }
 
 func (f *faults) SetRoleAllowed(account, role string, allowed bool) error {
+	k := account + "/" + role
+	if f.roleDenied[k] == !allowed {
+		return fmt.Errorf("%w: role %s was already denied", chaos.ErrNoEffect, k)
+	}
+	f.roleDenied[k] = !allowed
 	return f.w.model.SetRoleAllowed(account, role, allowed)
 }
 

@@ -270,10 +270,7 @@ func (w *world) finish() *report.Results {
 	w.rec.Planned(w.producer.planned())
 	res := w.rec.Finish(metrics)
 	res.Interrupted = w.interrupted
-	conds := make([]report.NamedCondition, len(w.sc.Expect))
-	for i, e := range w.sc.Expect {
-		conds[i] = report.NamedCondition{Name: e.Name, Cond: e.Cond, Window: e.Window}
-	}
+	conds := w.sc.Conditions()
 	res.Evaluate(conds)
 	return res
 }

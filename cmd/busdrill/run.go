@@ -42,6 +42,11 @@ Flags:
   --shard I/N       run shard I (0-based) of N of the arrival schedule
   --json            print results.json on standard output instead of the
                     summary
+  --dry-run         print the plan and run nothing: orders planned, virtual
+                    time, and estimates of engine events, wall time and
+                    peak memory from two small pilot runs
+  --force           run a scenario whose plan exceeds busdrill's ceiling of
+                    10^10 orders (10 billion) per run
   --trace FILE      write every model observation as a JSON line
   --target sim|aws  sim (default): the in-memory model, in virtual time;
                     aws: the deployed backbone, on the wall clock (see the
@@ -73,13 +78,25 @@ Expectations (the scenario's expect list) are METRIC OP VALUE, OP one of
   recovery.FAULT           time from the fault's end until the backbone is
                            healthy again (recovery.storm < 1m)
 VALUE may also be another metric of the same kind (loss.rule-disabled ==
-orders.sent). An expectation may be limited to a window: all (default),
+orders.sent). An expectation the run measured nothing for (loss when no
+delivery was expected, e2e with no completed journey) fails with "no
+data", unless it is written {that: ..., no_data: pass}. An expectation may be limited to a window: all (default),
 steady (outside every fault and its lead-in and grace periods),
 during:FAULT, or after:FAULT; journeys belong to a window by their
 intended send time. docs/results.md describes every number.
 
+Ceilings: a run plans at most 10^10 orders (--force lifts it) and covers
+at most a year of virtual time; scenario files are at most 4 MiB. The
+output folder is checked writable before the run starts.
+
+SIGINT or SIGTERM stops the run within a second; its partial results are
+written, marked interrupted (exit 3). A second signal quits at once,
+saying what was not written.
+
 Exit status: 0 every expectation met, 1 an expectation failed, 2 bad input
-or usage, 3 interrupted (partial results are written, marked interrupted).
+or usage (found before the run), 3 interrupted (partial results are
+written, marked interrupted), 4 the run ended but its outputs could not be
+written (the results are printed instead).
 
 The same scenario, seed and version always give a byte-identical
 results.json; wall-clock facts (when, how long, where) go to meta.json.`
@@ -316,16 +333,23 @@ func overrideTraffic(sc *scenarios.Scenario, rate, duration string) error {
 	return nil
 }
 
-// reproduce is the command that reruns this run exactly.
+// reproduce is the command that reruns this run exactly: the scenario,
+// seed, traffic overrides and shard, and for a live run its target, live
+// section, endpoint and mode.
 func reproduce(sc *scenarios.Scenario, fl *pflag.FlagSet, shard loadgen.Shard) string {
 	parts := []string{"busdrill", "run"}
 	if fl.NArg() > 0 {
 		parts = append(parts, fl.Arg(0))
 	}
 	parts = append(parts, "--seed", strconv.FormatUint(sc.Seed, 10))
-	for _, name := range []string{"rate", "duration"} {
+	for _, name := range []string{"rate", "duration", "target", "live", "endpoint-url"} {
 		if fl.Changed(name) {
 			parts = append(parts, "--"+name, fl.Lookup(name).Value.String())
+		}
+	}
+	for _, name := range []string{"observe-only", "force"} {
+		if fl.Changed(name) {
+			parts = append(parts, "--"+name)
 		}
 	}
 	if shard.Count > 1 {

@@ -70,7 +70,7 @@ var Hops = []string{HopPutAck, HopDelivery, HopHandler, HopFinal}
 func metricKindOf(m string) (metricKind, error) {
 	k, err := metricKindOfName(m)
 	if err != nil {
-		if s := suggest.Closest(m, metricNames()); s != "" && s != m {
+		if s := suggest.Closest(m, allMetricNames); s != "" && s != m {
 			err = fmt.Errorf("%w; did you mean %q?", err, s)
 		}
 	}
@@ -138,6 +138,9 @@ func metricKindOfName(m string) (metricKind, error) {
 }
 
 var orderCounts = []string{"planned", "sent", "late", "completed", "incomplete", "not_sent"}
+
+// allMetricNames is metricNames, computed once.
+var allMetricNames = metricNames()
 
 // metricNames lists every metric name without a parameter of the user's
 // (recovery.FAULT is left out), for did-you-mean suggestions.

@@ -239,7 +239,11 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 		}
 		var ferrs yamlstrict.Errors
 		s.Faults, ferrs = chaos.Compile(f.Faults, env)
-		errs = append(errs, ferrs...)
+		for _, e := range ferrs {
+			if !decodeFailedUnder(errs, e.Path) { // one mistake, one message
+				errs = append(errs, e)
+			}
+		}
 		for i, e := range f.Expect {
 			if refersToBroken(e, s.Faults.Broken) {
 				continue // the fault's own problem is reported

@@ -39,13 +39,13 @@ type LoadOptions struct {
 // for uniform arrivals, the expected count for Poisson arrivals. It is
 // computed in closed form, at no cost whatever the rate.
 func (s *Scenario) PlannedOrders(shards uint64) float64 {
-	if s.Traffic.Arrivals.Shape == nil {
+	sh := s.Traffic.Arrivals.Shape
+	if sh == nil || len(sh.Validate()) > 0 {
 		return 0
 	}
-	p, err := loadgen.Compile(s.Traffic.Arrivals.Shape)
-	if err != nil {
-		return 0
-	}
+	// The profile, not loadgen.Compile: Compile refuses plans too large
+	// to index, and those are exactly the ones the ceiling must name.
+	p := sh.Profile()
 	n := p.Total()
 	if s.Traffic.Arrivals.Process == loadgen.Uniform {
 		n = float64(p.Count())
@@ -95,6 +95,11 @@ func checkCeilings(s *Scenario, f *File, opts LoadOptions, errs *yamlstrict.Erro
 	}
 	if n := s.PlannedOrders(1); !opts.Force && n > MaxPlannedOrders && shape != "" {
 		errs.Add(o.At(shape), o.PathOf(shape), fmt.Errorf("the traffic plans about %s orders, more than busdrill's ceiling of %s orders per run; check the rate and duration (or run it anyway with --force)", formatCount(n), formatCount(MaxPlannedOrders)))
+		return
+	}
+	// Even forced, a plan must be one the schedule can index.
+	if _, err := loadgen.Compile(s.Traffic.Arrivals.Shape); err != nil && shape != "" {
+		errs.Add(o.At(shape), o.PathOf(shape), err)
 	}
 }
 

@@ -129,25 +129,29 @@ func runCheck(env *cliEnv, args []string) int {
 	}
 
 	started := time.Now()
+	// Workers take the scenarios in the order given, so that with --jobs 1
+	// an interrupt leaves exactly the later ones not run.
 	done := make(chan int, len(runs))
-	sem := make(chan struct{}, *jobs)
+	work := make(chan int, len(runs))
 	for i := range runs {
+		work <- i
+	}
+	close(work)
+	for range min(*jobs, len(runs)) {
 		go func() {
-			defer func() { done <- i }()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
+			for i := range work {
+				if ctx.Err() != nil {
+					runs[i].skipped = true
+					done <- i
+					continue
+				}
+				t0 := time.Now()
+				runs[i].out, runs[i].err = runner.RunSim(ctx, runner.SimOptions{
+					Scenario: runs[i].sc, Out: *out, Command: "busdrill run " + runs[i].sc.File + fmt.Sprintf(" --seed %d", runs[i].sc.Seed),
+				})
+				runs[i].elapsed = time.Since(t0)
+				done <- i
 			}
-			if ctx.Err() != nil {
-				runs[i].skipped = true
-				return
-			}
-			t0 := time.Now()
-			runs[i].out, runs[i].err = runner.RunSim(ctx, runner.SimOptions{
-				Scenario: runs[i].sc, Out: *out, Command: "busdrill run " + runs[i].sc.File + fmt.Sprintf(" --seed %d", runs[i].sc.Seed),
-			})
-			runs[i].elapsed = time.Since(t0)
 		}()
 	}
 	// Print each line as soon as it and every one before it are done.

@@ -103,14 +103,7 @@ func (d *Decoder) result() error {
 	if len(d.errs) == 0 {
 		return nil
 	}
-	d.errs.Sort()
-	if len(d.errs) > MaxErrors {
-		more := len(d.errs) - MaxErrors
-		last := d.errs[MaxErrors-1]
-		d.errs = append(d.errs[:MaxErrors:MaxErrors], &Error{File: d.file, Line: last.Line, Column: last.Column,
-			Msg: fmt.Sprintf("too many problems: %d more not shown", more)})
-	}
-	return d.errs
+	return d.errs.Err()
 }
 
 // File returns the name of the file being decoded.
@@ -304,6 +297,14 @@ func (d *Decoder) syntaxError(err error, data []byte) *Error {
 	if tabLine, col := firstIndentTab(data); tabLine > 0 && (line == 0 || abs(tabLine-line) <= 1) {
 		e.Line, e.Column = tabLine, col
 		e.Msg += " (YAML does not allow tabs for indentation; use spaces)"
+	}
+	if e.Line == 0 {
+		// yaml.v3 gives no line for some errors: the end of the stream
+		// is on the last line; anything else is put at the start.
+		e.Line = 1
+		if strings.Contains(msg, "end of stream") {
+			e.Line = bytes.Count(data, []byte("\n")) + 1
+		}
 	}
 	return e
 }

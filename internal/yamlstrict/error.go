@@ -97,6 +97,9 @@ type Error struct {
 	Column int // 1-based; 0 when unknown
 	Path   string
 	Msg    string
+	// more is set on the last line of a list cut at MaxErrors: how many
+	// problems it stands for.
+	more int
 }
 
 // Pos returns where e is.
@@ -155,13 +158,30 @@ func (es Errors) Sort() {
 }
 
 // Err returns es sorted, or nil when es is empty; use it as the error
-// result of a validation that collected problems in an Errors.
+// result of a validation that collected problems in an Errors. Past
+// MaxErrors problems, the last line says how many more there were.
 func (es Errors) Err() error {
 	if len(es) == 0 {
 		return nil
 	}
 	es.Sort()
-	return es
+	return es.capped()
+}
+
+// capped keeps the first MaxErrors problems and a last line counting the
+// rest (a line that already counted some, from an earlier cut, adds them).
+func (es Errors) capped() Errors {
+	if len(es) <= MaxErrors || len(es) == MaxErrors+1 && es[MaxErrors].more > 0 {
+		return es
+	}
+	more := 0
+	for _, e := range es[MaxErrors-1:] {
+		more += max(e.more, 1)
+	}
+	more-- // the last one shown is not "more"
+	last := es[MaxErrors-1]
+	return append(es[:MaxErrors:MaxErrors], &Error{File: last.File, Line: last.Line, Column: last.Column,
+		Msg: fmt.Sprintf("too many problems: %d more not shown", more), more: more})
 }
 
 // Add appends err to es: the problems of an Errors or *Error as they are,

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
+
+	"github.com/busdrill/busdrill/internal/readfile"
 )
 
 // WriteJSON writes the results as results.json: indented with two spaces,
@@ -59,11 +60,18 @@ func (r *Results) WriteJSON(w io.Writer) error {
 	return err
 }
 
+// MaxResultsBytes bounds a results file read back.
+const MaxResultsBytes = 256 << 20
+
 // ReadResults reads a results.json file, checking that it is one (schema
 // key present) of the schema this version reads ([Schema]). Unknown keys
 // are ignored: newer files add keys without changing the schema.
+//
+// Only regular files of at most MaxResultsBytes are read: a results file
+// of a bounded run is a few MiB (the series has at most MaxSeriesPoints
+// points), and a device or a wrong path must fail at once, not hang.
 func ReadResults(path string) (*Results, error) {
-	b, err := os.ReadFile(path)
+	b, err := readfile.Read(path, MaxResultsBytes)
 	if err != nil {
 		return nil, err
 	}

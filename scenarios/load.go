@@ -3,14 +3,14 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"github.com/busdrill/busdrill/chaos"
-	"github.com/busdrill/busdrill/live/config"
-	"io"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/live/config"
+
+	"github.com/busdrill/busdrill/internal/readfile"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -119,46 +119,11 @@ var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // anything that is not a regular file (a device, a pipe), are refused
 // before they are read.
 func LoadFile(path string, opts LoadOptions) (*Scenario, error) {
-	data, err := readFile(path)
+	data, err := readfile.Read(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
 	return Load(path, data, opts)
-}
-
-// readFile reads a scenario file, bounded by MaxFileBytes.
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if st.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: the file is %d bytes; scenario files are at most %d (4 MiB)", path, st.Size(), MaxFileBytes)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%s: the file grew past %d bytes while it was read", path, MaxFileBytes)
-	}
-	return data, nil
-}
-
-// unwrapPath drops the *fs.PathError's own copy of the path.
-func unwrapPath(err error) error {
-	if u := errors.Unwrap(err); u != nil {
-		return u
-	}
-	return err
 }
 
 // Load decodes and validates a scenario. Every problem is reported, each

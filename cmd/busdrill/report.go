@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/busdrill/busdrill/internal/readfile"
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
@@ -306,8 +307,8 @@ func writeOutput(env *cliEnv, path string, fn func(io.Writer) error) error {
 // reproduce command and the scenario's file), when there is one.
 func readRenderMeta(dir string) render.Meta {
 	meta := render.Meta{Version: version.String()}
-	b, err := os.ReadFile(filepath.Join(dir, runner.MetaFile))
-	if err != nil || len(b) > 1<<20 {
+	b, err := readfile.Read(filepath.Join(dir, runner.MetaFile), 1<<20)
+	if err != nil {
 		return meta
 	}
 	var m runner.Meta

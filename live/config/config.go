@@ -3,12 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/busdrill/busdrill/internal/readfile"
 
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/live/awsclients"
@@ -123,9 +124,12 @@ const (
 	DefaultMinSamples        = 100
 )
 
+// MaxFileBytes bounds a live file: a few accounts' ids and roles.
+const MaxFileBytes = 1 << 20
+
 // Load reads and validates (syntactically) a live file.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path, MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}

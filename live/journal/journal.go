@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/busdrill/busdrill/internal/readfile"
 )
 
 // Options configure [Open].
@@ -62,9 +64,12 @@ func Open(path string, opts Options) (*Journal, error) {
 		f.Close()
 		return nil, err
 	}
-	data, err := io.ReadAll(f)
+	data, err := io.ReadAll(io.LimitReader(f, MaxJournalBytes+1))
 	if err != nil {
 		return fail(fmt.Errorf("journal %s: %w", path, err))
+	}
+	if len(data) > MaxJournalBytes {
+		return fail(fmt.Errorf("journal %s: more than %d bytes: not a journal of busdrill's", path, MaxJournalBytes))
 	}
 	recs, complete, err := parse(path, data)
 	if err != nil {
@@ -177,11 +182,15 @@ func (j *Journal) Close() error {
 	return err
 }
 
+// MaxJournalBytes bounds a journal read back: a run journals a few
+// records per probe and fault, far below it.
+const MaxJournalBytes = 64 << 20
+
 // Read returns every record in the journal at path, ignoring an incomplete
 // last line (see [Open]). It takes no lock and may run while another
 // process appends.
 func Read(path string) ([]Record, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.Read(path, MaxJournalBytes)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}

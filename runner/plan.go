@@ -37,23 +37,38 @@ type Plan struct {
 	Refusal string
 }
 
-// pilotOrders is the size of the larger pilot run; the smaller is half.
-const pilotOrders = 4000
+// Pilot sizes: the first pilotWindow of traffic, at least minPilot and
+// at most maxPilot orders (the whole plan when it is smaller).
+const (
+	pilotWindow = 30 * time.Second
+	minPilot    = 2000
+	maxPilot    = 50000
+)
 
-// baseMemory is what the process holds before any run: the runtime, the
-// binary's data, a scenario. Measured at about 12 MiB; rounded up.
+// baseMemory is what the process holds besides the run's heap: the
+// runtime, the binary's data, the scenario. Measured at about 12 MiB;
+// rounded up.
 const baseMemory = 16 << 20
 
 // Estimate works out a run's plan. The order count and virtual time are
 // exact arithmetic on the scenario. The rest comes from two pilot runs of
-// the same scenario and seed, of the first pilotOrders/2 and pilotOrders
-// orders (each drained to its cut-off; a few tenths of a second): engine
-// events per order, wall time per engine event on this machine, and the
-// Go heap in use, sampled once per virtual second, whose growth from the
-// smaller pilot to the larger gives the memory an order adds (the rest is
-// fixed cost). Each is extrapolated linearly to the planned orders: an
-// estimate, good to a factor of two, meant to catch a run that would take
-// a day or exhaust the machine.
+// the same scenario and seed over its first orders (the first 30 s of
+// traffic, 2,000 to 50,000 orders, each pilot drained to its cut-off;
+// well under a few seconds):
+//
+//   - engine events per order, from the larger pilot;
+//   - wall time per engine event on this machine, from the difference
+//     between the pilots (so that what every run pays once, building the
+//     model and the recorder, is not charged per event);
+//   - memory: the live heap after a garbage collection when the larger
+//     pilot has sent half its orders and when it has sent them all, whose
+//     difference is the memory an order adds once the first journeys are
+//     under way (the rest is fixed); peak memory is the heap twice over
+//     (Go's default GOGC) plus the runtime.
+//
+// Each is extrapolated linearly to the planned orders: an estimate, good
+// to a small factor, meant to catch a run that would take a day or
+// exhaust the machine before it starts.
 func Estimate(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, force bool) (*Plan, error) {
 	p := &Plan{
 		Scenario: sc.Name, Seed: sc.Seed,
@@ -64,11 +79,12 @@ func Estimate(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, 
 	if err := sc.CheckPlan(uint64(shard.Count), force, "plan"); err != nil {
 		p.Refusal = err.Error()
 	}
-	small, err := pilot(ctx, sc, shard, pilotOrders/2)
+	n := int64(min(max(sc.PlannedOrdersWithin(pilotWindow, uint64(shard.Count)), minPilot), maxPilot))
+	small, err := pilot(ctx, sc, shard, n/2, false)
 	if err != nil {
 		return nil, err
 	}
-	large, err := pilot(ctx, sc, shard, pilotOrders)
+	large, err := pilot(ctx, sc, shard, n, true)
 	if err != nil {
 		return nil, err
 	}
@@ -79,35 +95,53 @@ func Estimate(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, 
 	p.EventsPerOrder = float64(large.events) / float64(large.orders)
 	p.EngineEvents = p.EventsPerOrder * p.Orders
 	perEvent := float64(large.wall) / float64(max(large.events, 1))
+	if de := large.events - small.events; de > 0 && large.wall > small.wall {
+		perEvent = float64(large.wall-small.wall) / float64(de)
+	}
 	p.Wall = time.Duration(math.Min(perEvent*p.EngineEvents, math.MaxInt64/2))
 	perOrder := 0.0
-	if d := large.orders - small.orders; d > 0 {
-		perOrder = max(float64(large.peakHeap)-float64(small.peakHeap), 0) / float64(d)
+	if d := large.atFull.sent - large.atHalf.sent; d > 0 {
+		perOrder = max(float64(large.atFull.heap)-float64(large.atHalf.heap), 0) / float64(d)
 	}
-	fixed := max(float64(large.peakHeap)-perOrder*float64(large.orders), 0)
-	p.PeakMemory = baseMemory + fixed + perOrder*p.Orders
+	fixed := max(float64(large.atFull.heap)-perOrder*float64(large.atFull.sent), 0)
+	p.PeakMemory = baseMemory + 2*(fixed+perOrder*p.Orders)
 	return p, nil
 }
 
 type pilotRun struct {
 	orders, events int64
 	wall           time.Duration
-	peakHeap       uint64
+	// The live heap when half the orders, then all of them, were sent.
+	atHalf, atFull heapSample
 }
 
-func pilot(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, orders int64) (pilotRun, error) {
-	var ms runtime.MemStats
-	runtime.GC()
-	var peak uint64
-	sample := func(time.Duration, time.Duration, int64, int64) {
+type heapSample struct {
+	sent int64
+	heap uint64
+}
+
+func pilot(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, orders int64, sampleHeap bool) (pilotRun, error) {
+	var pr pilotRun
+	sample := func(sent int64) heapSample {
+		var ms runtime.MemStats
+		runtime.GC()
 		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
+		return heapSample{sent: sent, heap: ms.HeapAlloc}
 	}
-	sample(0, 0, 0, 0)
-	base := peak
+	var progress func(time.Duration, time.Duration, int64, int64)
+	if sampleHeap {
+		progress = func(_, _ time.Duration, sent, _ int64) {
+			switch {
+			case pr.atHalf.sent == 0 && sent >= orders/2:
+				pr.atHalf = sample(sent)
+			case pr.atFull.sent == 0 && sent >= orders:
+				pr.atFull = sample(sent)
+			}
+		}
+	}
 	started := time.Now()
 	res, events, err := world.Run(world.Options{
-		Scenario: sc, Shard: shard, MaxOrders: orders, Progress: sample,
+		Scenario: sc, Shard: shard, MaxOrders: orders, Progress: progress,
 		Stop: func() bool { return ctx.Err() != nil },
 	})
 	if err != nil {
@@ -116,7 +150,8 @@ func pilot(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, ord
 	if ctx.Err() != nil {
 		return pilotRun{}, ctx.Err()
 	}
-	return pilotRun{orders: res.Orders.Planned, events: int64(events), wall: time.Since(started), peakHeap: peak - min(base, peak)}, nil
+	pr.orders, pr.events, pr.wall = res.Orders.Planned, int64(events), time.Since(started)
+	return pr, nil
 }
 
 // WriteText prints the plan for people.
@@ -126,7 +161,7 @@ func (p *Plan) WriteText(w io.Writer) {
 	if p.Exact {
 		approx, kind = "", "uniform arrivals: exact"
 	}
-	fmt.Fprintf(w, "plan: %s · seed %d · sim (nothing was run beyond two pilots of %d orders)\n\n", p.Scenario, p.Seed, p.PilotOrders)
+	fmt.Fprintf(w, "plan: %s · seed %d · sim (nothing was run but two pilots of its first %d orders)\n\n", p.Scenario, p.Seed, p.PilotOrders)
 	fmt.Fprintf(w, "  orders planned     %s%s (%s)\n", approx, count(p.Orders), kind)
 	fmt.Fprintf(w, "  virtual time       %v (%v of traffic, %v of drain)\n", p.Traffic+p.Drain, p.Traffic, p.Drain)
 	fmt.Fprintf(w, "  engine events      ≈ %s (%.1f per order)\n", count(p.EngineEvents), p.EventsPerOrder)

@@ -52,8 +52,8 @@ func (ExpectSpec) StrictJSONSchema(g *yamlstrict.SchemaGenerator) map[string]any
 				"additionalProperties": false,
 				"required":             []any{"that"},
 				"properties": map[string]any{
-					"name":   map[string]any{"type": "string"},
-					"that":   map[string]any{"type": "string"},
+					"name":    map[string]any{"type": "string"},
+					"that":    map[string]any{"type": "string"},
 					"window":  map[string]any{"type": "string", "pattern": "^(all|steady|(during|after):.+)$"},
 					"no_data": map[string]any{"type": "string", "enum": []any{"fail", "pass"}},
 				},

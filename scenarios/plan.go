@@ -53,6 +53,17 @@ func (s *Scenario) PlannedOrders(shards uint64) float64 {
 	return n / float64(max(shards, 1))
 }
 
+// PlannedOrdersWithin is PlannedOrders over the first d of the traffic
+// (its expected count).
+func (s *Scenario) PlannedOrdersWithin(d time.Duration, shards uint64) float64 {
+	sh := s.Traffic.Arrivals.Shape
+	if sh == nil || len(sh.Validate()) > 0 {
+		return 0
+	}
+	p := sh.Profile()
+	return p.Expected(min(d, p.Duration())) / float64(max(shards, 1))
+}
+
 // RunLength is the virtual time a run covers: traffic, then drain.
 func (s *Scenario) RunLength() time.Duration { return s.Traffic.duration() + s.Drain }
 

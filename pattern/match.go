@@ -14,23 +14,12 @@ package pattern
 // array that encloses both (event-ruler's "array consistency"), so that
 // {"items":{"sku":["A"],"qty":[5]}} needs an item that is both A and 5. A
 // candidate outside any array is consistent with everything, so a cond
-// with such a match is settled on its own; only conds whose every match is
-// inside arrays are collected, and if two or more remain, a backtracking
-// search looks for one candidate per cond, pairwise consistent, trying the
-// cond with the fewest candidates first.
-//
-// That search is exponential in the worst case (as event-ruler's is). It
-// is capped at maxConsistencyChecks pairwise checks per rule and event;
-// an event that needs more is treated as not matching. No realistic event
-// comes near the cap: it takes several conds, each with hundreds of
-// candidates in shared arrays, none of them consistent.
-
-// maxConsistencyChecks bounds the array-consistency search (about a
-// millisecond of work).
-const maxConsistencyChecks = 1 << 20
+// with such a match is settled on its own; the conds whose every match is
+// inside arrays are handed to Scratch.consistent (consistency.go).
 
 // holds reports whether every cond of a rule holds in the indexed event.
-func (s *Scratch) holds(conds []cond) bool {
+// The error is errConsistencyBudget (see consistency.go).
+func (s *Scratch) holds(conds []cond) (bool, error) {
 	fields, start, order := s.flat.Fields, s.start, s.order
 	grouping := false // s.cand and s.group are in use for this rule
 	for ci := range conds {
@@ -41,11 +30,11 @@ func (s *Scratch) holds(conds []cond) bool {
 			if c.leaf.absentOK {
 				continue
 			}
-			return false
+			return false, nil
 		case hi-lo == 1 && !fields[order[lo]].InArray():
 			// One value outside any array: the common case, settled alone.
 			if !c.leaf.matchField(&fields[order[lo]]) {
-				return false
+				return false, nil
 			}
 			continue
 		}
@@ -72,62 +61,12 @@ func (s *Scratch) holds(conds []cond) bool {
 		}
 		end := int32(len(s.cand))
 		if end == begin {
-			return false
+			return false, nil
 		}
 		s.group = append(s.group, span{begin, end})
 	}
 	if !grouping || len(s.group) <= 1 {
-		return true
+		return true, nil
 	}
 	return s.consistent()
-}
-
-// consistent searches for one candidate per group, pairwise consistent.
-func (s *Scratch) consistent() bool {
-	g := s.group
-	// Fewest candidates first: failures surface early.
-	for i := 1; i < len(g); i++ {
-		for j := i; j > 0 && g[j].end-g[j].begin < g[j-1].end-g[j-1].begin; j-- {
-			g[j], g[j-1] = g[j-1], g[j]
-		}
-	}
-	if cap(s.pos) < len(g) {
-		s.pos = make([]int32, len(g))
-	}
-	pos := s.pos[:len(g)]
-	fields := s.flat.Fields
-	budget := maxConsistencyChecks
-	k := 0
-	pos[0] = g[0].begin
-	for k >= 0 {
-		if pos[k] == g[k].end {
-			k--
-			if k >= 0 {
-				pos[k]++
-			}
-			continue
-		}
-		f := &fields[s.cand[pos[k]]]
-		ok := true
-		for h := 0; h < k; h++ {
-			budget--
-			if !s.flat.Consistent(f, &fields[s.cand[pos[h]]]) {
-				ok = false
-				break
-			}
-		}
-		if budget <= 0 {
-			return false
-		}
-		if !ok {
-			pos[k]++
-			continue
-		}
-		if k == len(g)-1 {
-			return true
-		}
-		k++
-		pos[k] = g[k].begin
-	}
-	return false
 }

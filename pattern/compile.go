@@ -75,6 +75,11 @@ func compile(src []byte, o CompileOptions) (*Pattern, *Error) {
 	if err := c.object(false); err != nil {
 		return nil, err
 	}
+	// Like event-ruler, which measures the machine a rule compiles to,
+	// wildcard complexity is judged once the whole pattern is valid.
+	if err := checkWildcardComplexity(c.rules); err != nil {
+		return nil, err
+	}
 	return newPattern(string(src), c.rules), nil
 }
 

@@ -16,7 +16,11 @@ import (
 //     operands: {"anything-but":"x"} matches 12, true and null;
 //     {"anything-but":{"prefix":"init"}} matches 12.
 //   - Number operands compare by value, like exact numbers, so
-//     {"anything-but":[100]} rejects 100.0 as well as 100.
+//     {"anything-but":[100]} rejects 100.0 as well as 100. They must be
+//     comparable (see comparable_number.go): "Cannot compare number : x"
+//     otherwise. An event number that is not comparable is never one of
+//     them: {"anything-but":1e6} matches 1000000.000000000001, as in
+//     event-ruler, which keeps only the numeric form of the operands.
 //   - The prefix, suffix, equals-ignore-case and wildcard forms take one
 //     string or a list of strings, and apply to string values only.
 
@@ -27,9 +31,10 @@ func (m *valueMatcher) matchAnythingBut(f *event.Field) bool {
 		if f.Kind != event.KindNumber {
 			return true
 		}
-		for i, v := range m.nums {
-			if f.Num == v || f.Str == m.strs[i] {
-				return false
+		for _, v := range m.nums {
+			if f.Num == v {
+				_, comparable := comparableNumber(f.Str, f.Num)
+				return !comparable
 			}
 		}
 		return true
@@ -145,7 +150,7 @@ func (c *compiler) anythingButValues(t tokKind) (valueMatcher, *Error) {
 		case tokString:
 			strs = append(strs, c.lx.text)
 		case tokNumber:
-			v, err := c.finite()
+			v, err := operandText(c.lx.text).value()
 			if err != nil {
 				return err
 			}

@@ -284,14 +284,12 @@ func exactString(s string) valueMatcher {
 	return valueMatcher{op: opExactString, str: s}
 }
 
-// exactNumber matches a number by value (or, when the literal overflows a
-// float64, by its text, as event-ruler falls back to).
+// exactNumber matches a number by its text and, when it is comparable (see
+// comparable_number.go), by value.
 func exactNumber(text string) valueMatcher {
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		v = nan
-	}
-	return valueMatcher{op: opExactNumber, str: text, num: v}
+	v, _ := strconv.ParseFloat(text, 64) // the lexer checked the syntax; out of range is ±Inf
+	v, ok := comparableNumber(text, v)
+	return valueMatcher{op: opExactNumber, str: text, num: v, numOK: ok}
 }
 
 // operator compiles one operator object such as {"prefix":"a"}; the lexer

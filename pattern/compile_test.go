@@ -53,7 +53,7 @@ func TestCompileErrors(t *testing.T) {
 		{`{"a":[{"numeric":["<",5,">",1]}]}`, `Too many elements in numeric expression`, "the upper bound must come last"},
 		{`{"a":[{"numeric":[">",0,"<",5,"<",6]}]}`, `Too many terms in numeric range expression`, "three bounds"},
 		{`{"a":[{"numeric":[">",0,5]}]}`, `Bad value in numeric range: 5`, "a number where the second operator belongs"},
-		{`{"a":[{"numeric":[">",1e400]}]}`, `Value 1e400 is outside the range of numbers that can be compared`, "a non-finite bound"},
+		{`{"a":[{"numeric":[">",1e400]}]}`, `Cannot compare number : 1e400`, "a non-finite bound"},
 		// anything-but.
 		{`{"a":[{"anything-but":null}]}`, `Value of anything-but must be an array or single string/number value.`, "null operand"},
 		{`{"a":[{"anything-but":true}]}`, `Value of anything-but must be an array or single string/number value.`, "boolean operand"},

@@ -275,10 +275,10 @@ func (c *compiler) leafArray(path string) *Error {
 }
 
 // exactString matches a string exactly; a string that is an IP address
-// also matches other spellings of the same address, as event-ruler turns
-// such strings into address ranges.
+// (see ip_literal.go) also matches other spellings of the same address, as
+// event-ruler turns such strings into address ranges.
 func exactString(s string) valueMatcher {
-	if a, ok := parseIP(s); ok {
+	if a, res := parseIP(s); res == ipValid {
 		return valueMatcher{op: opExactIP, str: s, ip: a}
 	}
 	return valueMatcher{op: opExactString, str: s}

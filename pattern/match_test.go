@@ -76,6 +76,7 @@ func TestExactValues(t *testing.T) {
 		{`{"k":["2001:db8::1"]}`, `"k":"2001:0db8:0:0:0:0:0:1"`, true, "an IP string matches another spelling of the address"},
 		{`{"k":[{"exact":"a"}]}`, `"k":"a"`, true, "the exact operator matches the string"},
 		{`{"k":[{"exact":"a"}]}`, `"k":"ab"`, false, "the exact operator is exact"},
+		{`{"k":["10.0.0.1"]}`, `"k":"10.0.0.01"`, true, "a plain address: any spelling"},
 	})
 }
 
@@ -158,10 +159,14 @@ func TestCIDR(t *testing.T) {
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":"10.0.1.0"`, false, "just outside"},
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":"10.0.0"`, false, "not an address"},
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":167772161`, false, "a number is never an address"},
-		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:10.0.0.1"`, false, "an IPv6 spelling is not in an IPv4 range"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:10.0.0.1"`, false, "a dotted IPv6 tail is not an address to event-ruler"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:a00:1"`, true, "an IPv4-mapped IPv6 address is its IPv4 address"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::a00:1"`, false, "an IPv4-compatible one is not"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"010.000.000.001"`, true, "leading zeros are decimal, as in Java"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"0010.000.000.001"`, false, "over 15 characters is not an IPv4 literal in Java"},
 		{`{"k":[{"cidr":"2001:db8:1234:1a00::/64"}]}`, `"k":"2001:db8:1234:1a00::1"`, true, "IPv6"},
 		{`{"k":[{"cidr":"2001:db8:1234:1a00::/64"}]}`, `"k":"2001:0db8:123f:1a01:0000:0000:0000:0000"`, false, "IPv6 outside"},
-		{`{"k":[{"cidr":"10.0.0.7/24"}]}`, `"k":"10.0.0.3"`, false, "like event-ruler, the range starts at the written address"},
+		{`{"k":[{"cidr":"10.0.0.7/24"}]}`, `"k":"10.0.0.3"`, true, "the range starts at the floor of the address under the mask"},
 	})
 }
 

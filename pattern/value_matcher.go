@@ -50,7 +50,7 @@ type valueMatcher struct {
 	// otherwise it matches by its text only.
 	numOK bool
 	rng   numRange
-	ip    netip.Addr // opExactIP
+	ip    netip.Addr // opExactIP (an IPv4-mapped address is stored as IPv4)
 	cidr  ipRange
 	wc    []*wildcard
 }

@@ -39,7 +39,8 @@ func TestCompileErrors(t *testing.T) {
 		{`{"a":[{"equals-ignore-case":["x"]}]}`, `equals-ignore-case match pattern must be a string`, "a list as equals-ignore-case"},
 		{`{"a":[{"equals-ignore-case":{"prefix":"x"}}]}`, `equals-ignore-case match pattern must be a string`, "an object as equals-ignore-case"},
 		{`{"a":[{"exists":"true"}]}`, `exists match pattern must be either true or false.`, "a string as exists"},
-		{`{"a":[{"exact":1}]}`, `exact match pattern must be a string`, "a number as exact"},
+		{`{"a":[{"exactly":1}]}`, `exact match pattern must be a string`, "a number as exactly (event-ruler's wording)"},
+		{`{"a":[{"exact":"x"}]}`, `Unrecognized match type exact`, "the operator is exactly, not exact"},
 		// Numeric.
 		{`{"a":[{"numeric":10}]}`, `Value of numeric must be an array.`, "numeric not an array"},
 		{`{"a":[{"numeric":[">",0,">",0]}]}`, `Bad numeric range operator: >`, "two lower bounds"},

@@ -74,8 +74,10 @@ func TestExactValues(t *testing.T) {
 		{`{"k":["*"]}`, `"k":"*"`, true, "a star is literal outside wildcard"},
 		{`{"k":["10.0.0.1"]}`, `"k":"10.0.0.1"`, true, "an IP string matches itself"},
 		{`{"k":["2001:db8::1"]}`, `"k":"2001:0db8:0:0:0:0:0:1"`, true, "an IP string matches another spelling of the address"},
-		{`{"k":[{"exact":"a"}]}`, `"k":"a"`, true, "the exact operator matches the string"},
-		{`{"k":[{"exact":"a"}]}`, `"k":"ab"`, false, "the exact operator is exact"},
+		{`{"k":[{"exactly":"a"}]}`, `"k":"a"`, true, "the exactly operator matches the string"},
+		{`{"k":[{"exactly":"a"}]}`, `"k":"ab"`, false, "the exactly operator is exact"},
+		{`{"k":[{"exactly":"10.0.0.1"}]}`, `"k":"10.0.0.01"`, false, "exactly an address: only as written"},
+		{`{"k":[{"exactly":"10.0.0.1"}]}`, `"k":"10.0.0.1"`, true, "exactly an address: as written"},
 		{`{"k":["10.0.0.1"]}`, `"k":"10.0.0.01"`, true, "a plain address: any spelling"},
 	})
 }

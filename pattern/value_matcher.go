@@ -12,7 +12,7 @@ import (
 type op uint8
 
 const (
-	opExactString op = iota + 1 // "a", {"exact":"a"}
+	opExactString op = iota + 1 // "a", {"exactly":"a"}
 	opExactIP                   // "10.0.0.1": a string that is an IP address also matches other spellings of it
 	opExactNumber               // 5, 3.0e2: compared by value when comparable, else by text
 	opExactTrue

@@ -22,7 +22,12 @@ import (
 //     them: {"anything-but":1e6} matches 1000000.000000000001, as in
 //     event-ruler, which keeps only the numeric form of the operands.
 //   - The prefix, suffix, equals-ignore-case and wildcard forms take one
-//     string or a list of strings, and apply to string values only.
+//     string or a non-empty list of strings, and apply to string values
+//     only. An empty list is "Empty arrays are not allowed", like every
+//     other empty array of a pattern: event-ruler compiles it to an
+//     anything-but without operands (so it behaves as a match on any
+//     string), which no one writes on purpose; AWS's answer is not
+//     recorded.
 
 // matchAnythingBut is valueMatcher.match for the anything-but family.
 func (m *valueMatcher) matchAnythingBut(f *event.Field) bool {
@@ -229,10 +234,14 @@ func (c *compiler) anythingButStrings(t tokKind, kind op) (valueMatcher, *Error)
 			return m, err
 		}
 		if t == tokEndArray {
-			return m, nil
+			break
 		}
 		if err := add(t); err != nil {
 			return m, err
 		}
 	}
+	if len(m.strs) == 0 {
+		return m, invalidPattern("Empty arrays are not allowed")
+	}
+	return m, nil
 }

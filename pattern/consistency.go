@@ -63,18 +63,73 @@ type pending struct {
 	key    int32
 }
 
-// consistent decides array consistency for the groups of s.group.
-func (s *Scratch) consistent() (bool, error) {
+// smallProduct is the most combinations of one candidate per cond that
+// consistent tries one by one instead of walking the array tree: the
+// usual rule tests two or three fields of a few items, where trying the
+// combinations costs less than setting up the walk. It is a variable so
+// that tests can send every case through the walk.
+var smallProduct = 64
+
+// consistent decides array consistency for the groups of s.group. When the
+// work budget runs out it returns false and leaves s.exhausted set: the
+// caller must report errConsistencyBudget, not "no match".
+func (s *Scratch) consistent() bool {
+	product := 1
+	for _, g := range s.group {
+		product *= int(g.end - g.begin)
+		if product > smallProduct {
+			break
+		}
+	}
+	if product <= smallProduct {
+		return s.combinations()
+	}
 	s.ents = s.ents[:0]
 	for _, g := range s.group {
 		s.ents = append(s.ents, pending{lo: g.begin, hi: g.end})
 	}
 	s.work, s.choosing, s.exhausted = 0, 0, false
-	ok := s.element(0, 0, len(s.ents))
-	if s.exhausted {
-		return false, errConsistencyBudget
+	return s.element(0, 0, len(s.ents))
+}
+
+// combinations tries every choice of one candidate per group (at most
+// smallProduct of them) for one that is pairwise consistent.
+func (s *Scratch) combinations() bool {
+	g := s.group
+	if cap(s.pos) < len(g) {
+		s.pos = make([]int32, len(g))
 	}
-	return ok, nil
+	pos := s.pos[:len(g)]
+	fields := s.flat.Fields
+	k := 0
+	pos[0] = g[0].begin
+	for k >= 0 {
+		if pos[k] == g[k].end {
+			k--
+			if k >= 0 {
+				pos[k]++
+			}
+			continue
+		}
+		f := &fields[s.cand[pos[k]]]
+		ok := true
+		for h := 0; h < k; h++ {
+			if !s.flat.Consistent(f, &fields[s.cand[pos[h]]]) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			pos[k]++
+			continue
+		}
+		if k == len(g)-1 {
+			return true
+		}
+		k++
+		pos[k] = g[k].begin
+	}
+	return false
 }
 
 // at returns the array position of candidate i at depth d and whether the

@@ -11,7 +11,22 @@ import (
 	"github.com/busdrill/busdrill/event"
 )
 
+// bothWays runs a test once as is (small cases tried combination by
+// combination) and once with every case sent through the walk of the
+// array tree.
+func bothWays(t *testing.T, test func(t *testing.T)) {
+	t.Run("combinations", test)
+	saved := smallProduct
+	smallProduct = 0
+	defer func() { smallProduct = saved }()
+	t.Run("walk", test)
+}
+
 func TestArrayConsistency(t *testing.T) {
+	bothWays(t, testArrayConsistency)
+}
+
+func testArrayConsistency(t *testing.T) {
 	const ab = `{"o":{"a":["x"],"b":["y"]}}`
 	runMatchCases(t, []matchCase{
 		{ab, `"o":[{"a":"x"},{"b":"y"}]`, false, "different elements"},
@@ -109,6 +124,10 @@ func refMatch(m *Matcher, raw []byte) ([]int, error) {
 // arrays, duplicate keys and dotted keys, the walk answers what the
 // exhaustive search answers.
 func TestArrayConsistencyAgreesWithSearch(t *testing.T) {
+	bothWays(t, testArrayConsistencyAgreesWithSearch)
+}
+
+func testArrayConsistencyAgreesWithSearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var s Scratch
 	matched, arrays := 0, 0
@@ -187,6 +206,10 @@ func genTangle(r *rand.Rand) string {
 // TestArrayConsistencyEntangledAgreesWithSearch is the comparison on events
 // where one path is often in sibling arrays, so the walk has to choose.
 func TestArrayConsistencyEntangledAgreesWithSearch(t *testing.T) {
+	bothWays(t, testArrayConsistencyEntangledAgreesWithSearch)
+}
+
+func testArrayConsistencyEntangledAgreesWithSearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	leaves := []string{`"x"`, `"y"`, `{"exists":true}`, `{"anything-but":"y"}`}
 	var s Scratch
@@ -236,12 +259,17 @@ func FuzzArrayConsistency(f *testing.F) {
 		m := NewMatcher([]*Pattern{p})
 		want, werr := refMatch(m, raw)
 		var s Scratch
-		got, gerr := m.MatchJSON(raw, &s, nil)
-		if errors.Is(gerr, ErrMatchBudget) {
-			return // allowed only where the search would be exponential
-		}
-		if (werr == nil) != (gerr == nil) || !slices.Equal(got, want) {
-			t.Fatalf("walk %v %v, search %v %v", got, gerr, want, werr)
+		saved := smallProduct
+		defer func() { smallProduct = saved }()
+		for _, small := range []int{saved, 0} { // combinations, then the walk only
+			smallProduct = small
+			got, gerr := m.MatchJSON(raw, &s, nil)
+			if errors.Is(gerr, ErrMatchBudget) {
+				continue // allowed only where the search would be exponential
+			}
+			if (werr == nil) != (gerr == nil) || !slices.Equal(got, want) {
+				t.Fatalf("small product %d: walk %v %v, search %v %v", small, got, gerr, want, werr)
+			}
 		}
 	})
 }

@@ -18,8 +18,9 @@ package pattern
 // inside arrays are handed to Scratch.consistent (consistency.go).
 
 // holds reports whether every cond of a rule holds in the indexed event.
-// The error is errConsistencyBudget (see consistency.go).
-func (s *Scratch) holds(conds []cond) (bool, error) {
+// When it returns false with s.exhausted set, the answer is unknown (see
+// consistency.go).
+func (s *Scratch) holds(conds []cond) bool {
 	fields, start, order := s.flat.Fields, s.start, s.order
 	grouping := false // s.cand and s.group are in use for this rule
 	for ci := range conds {
@@ -30,11 +31,11 @@ func (s *Scratch) holds(conds []cond) (bool, error) {
 			if c.leaf.absentOK {
 				continue
 			}
-			return false, nil
+			return false
 		case hi-lo == 1 && !fields[order[lo]].InArray():
 			// One value outside any array: the common case, settled alone.
 			if !c.leaf.matchField(&fields[order[lo]]) {
-				return false, nil
+				return false
 			}
 			continue
 		}
@@ -61,12 +62,12 @@ func (s *Scratch) holds(conds []cond) (bool, error) {
 		}
 		end := int32(len(s.cand))
 		if end == begin {
-			return false, nil
+			return false
 		}
 		s.group = append(s.group, span{begin, end})
 	}
 	if !grouping || len(s.group) <= 1 {
-		return true, nil
+		return true
 	}
 	return s.consistent()
 }

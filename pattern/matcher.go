@@ -67,8 +67,10 @@ type Scratch struct {
 	order []int32 // field indexes grouped by path
 	cand  []int32 // matching candidate fields of the conds being tested
 	group []span  // per cond needing array consistency: its candidates
-	// The array-consistency walk (consistency.go): its stack of entries,
-	// and the work spent while choosing between sibling arrays.
+	// Array consistency (consistency.go): the positions of the small
+	// search, the walk's stack of entries, and the work spent while
+	// choosing between sibling arrays.
+	pos       []int32
 	ents      []pending
 	work      int
 	choosing  int
@@ -112,13 +114,13 @@ func (m *Matcher) matchFlat(s *Scratch, dst []int) ([]int, error) {
 	n := len(dst)
 	for i, rules := range m.pats {
 		for _, conds := range rules {
-			ok, err := s.holds(conds)
-			if err != nil {
-				return dst[:n], err
-			}
-			if ok {
+			if s.holds(conds) {
 				dst = append(dst, i)
 				break
+			}
+			if s.exhausted {
+				s.exhausted = false
+				return dst[:n], errConsistencyBudget
 			}
 		}
 	}

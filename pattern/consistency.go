@@ -44,8 +44,9 @@ import (
 // never choose, so never meet the cap.
 
 // maxConsistencyWork bounds the work spent choosing between arrays for one
-// rule and event (about 10 ms of candidates examined).
-const maxConsistencyWork = 1 << 22
+// rule and event, in candidates examined: about 10 ms on a busy 2-core
+// machine, far more than any event with a few duplicate keys needs.
+const maxConsistencyWork = 1 << 20
 
 // ErrMatchBudget is returned by matching when an event puts one pattern
 // field in two sibling arrays (through a duplicate key or a dotted key)

@@ -97,9 +97,12 @@
 //   - Numbers: event-ruler's current model (ComparableNumber), which
 //     replaced the 2023 documentation's ±5.0e9 with six decimals: any
 //     double, but only numbers a double holds exactly, i.e. whose value
-//     equals that of the double's Java text (0.1 yes, 0.30000000000000001
-//     no, 9223372036854775807 no). A pattern operand that is not is
-//     "Cannot compare number : <text>"; an event number that is not never
+//     equals that of the double's Java text (Double.toString as Java 19
+//     and later write it; 0.1 yes, 0.30000000000000001 no,
+//     9223372036854775807 no). A pattern operand that is not is
+//     "Cannot compare number : <text>" (for a single anything-but number
+//     event-ruler raises those words outside its usual error path, so
+//     AWS's wording there is UNCONFIRMED); an event number that is not never
 //     falls in a range nor equals a number by value (only by text). Inside
 //     the documented range every number with at most six decimals, and
 //     anywhere every number of at most 15 digits, compares exactly (see
@@ -111,7 +114,10 @@
 //     shape, then its numbers, then the bounds' order.
 //   - exactly, not exact, is the exact-string operator (event-ruler's
 //     Constants.EXACT_MATCH); its non-string error keeps event-ruler's
-//     wording, "exact match pattern must be a string". Field names
+//     wording, "exact match pattern must be a string". AWS does not
+//     document the operator: that EventBridge accepts it is UNCONFIRMED,
+//     and follows from EventBridge compiling patterns with event-ruler.
+//     Field names
 //     reserved inside $or are event-ruler's whole list, the numeric signs
 //     (= < <= > >=) and its names for future operators included.
 //   - Empty anything-but operand lists ({"anything-but":{"prefix":[]}} and

@@ -16,9 +16,18 @@ import (
 //     operands: {"anything-but":"x"} matches 12, true and null;
 //     {"anything-but":{"prefix":"init"}} matches 12.
 //   - Number operands compare by value, like exact numbers, so
-//     {"anything-but":[100]} rejects 100.0 as well as 100.
+//     {"anything-but":[100]} rejects 100.0 as well as 100. They must be
+//     comparable (see comparable_number.go): "Cannot compare number : x"
+//     otherwise. An event number that is not comparable is never one of
+//     them: {"anything-but":1e6} matches 1000000.000000000001, as in
+//     event-ruler, which keeps only the numeric form of the operands.
 //   - The prefix, suffix, equals-ignore-case and wildcard forms take one
-//     string or a list of strings, and apply to string values only.
+//     string or a non-empty list of strings, and apply to string values
+//     only. An empty list is "Empty arrays are not allowed", like every
+//     other empty array of a pattern: event-ruler compiles it to an
+//     anything-but without operands (so it behaves as a match on any
+//     string), which no one writes on purpose; AWS's answer is not
+//     recorded.
 
 // matchAnythingBut is valueMatcher.match for the anything-but family.
 func (m *valueMatcher) matchAnythingBut(f *event.Field) bool {
@@ -27,9 +36,10 @@ func (m *valueMatcher) matchAnythingBut(f *event.Field) bool {
 		if f.Kind != event.KindNumber {
 			return true
 		}
-		for i, v := range m.nums {
-			if f.Num == v || f.Str == m.strs[i] {
-				return false
+		for _, v := range m.nums {
+			if f.Num == v {
+				_, comparable := comparableNumber(f.Str, f.Num)
+				return !comparable
 			}
 		}
 		return true
@@ -145,7 +155,7 @@ func (c *compiler) anythingButValues(t tokKind) (valueMatcher, *Error) {
 		case tokString:
 			strs = append(strs, c.lx.text)
 		case tokNumber:
-			v, err := c.finite()
+			v, err := operandText(c.lx.text).value()
 			if err != nil {
 				return err
 			}
@@ -224,10 +234,14 @@ func (c *compiler) anythingButStrings(t tokKind, kind op) (valueMatcher, *Error)
 			return m, err
 		}
 		if t == tokEndArray {
-			return m, nil
+			break
 		}
 		if err := add(t); err != nil {
 			return m, err
 		}
 	}
+	if len(m.strs) == 0 {
+		return m, invalidPattern("Empty arrays are not allowed")
+	}
+	return m, nil
 }

@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,7 +114,7 @@ func BenchmarkMatchEnvelope_Bus20(b *testing.B) {
 	dst := make([]int, 0, 32)
 	b.ReportAllocs()
 	for b.Loop() {
-		dst = m.Match(env, &s, dst[:0])
+		dst, _ = m.Match(env, &s, dst[:0])
 	}
 }
 
@@ -126,7 +127,7 @@ func BenchmarkMatchEnvelope_Backbone11(b *testing.B) {
 	dst := make([]int, 0, 32)
 	b.ReportAllocs()
 	for b.Loop() {
-		dst = m.Match(env, &s, dst[:0])
+		dst, _ = m.Match(env, &s, dst[:0])
 	}
 }
 
@@ -150,3 +151,64 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// tangledItems is the worst case of array consistency for a pattern with
+// n fields under "items": an event of about size bytes whose items each
+// have all but one of the fields, every field missing from some item in
+// turn, and only the last item has them all, so every item is visited and
+// every field's candidates are scanned (issue 11's reproducer, scaled to
+// the event size limit and to more fields).
+func tangledItems(n, size int) (pattern string, event []byte) {
+	var conds []string
+	for k := 0; k < n; k++ {
+		conds = append(conds, fmt.Sprintf(`"f%d":["x"]`, k))
+	}
+	var b []byte
+	b = append(b, `"detail":{"items":[`...)
+	for i := 0; len(b) < size; i++ {
+		b = append(b, '{')
+		first := true
+		for k := 0; k < n; k++ {
+			if k == i%n {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = fmt.Appendf(b, `"f%d":"x"`, k)
+		}
+		b = append(b, "},"...)
+	}
+	b = append(b, '{')
+	for k := 0; k < n; k++ {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"f%d":"x"`, k)
+	}
+	b = append(b, "}]}"...)
+	return `{"detail":{"items":{` + strings.Join(conds, ",") + `}}}`, evt(string(b))
+}
+
+func benchmarkTangled(b *testing.B, n, size int) {
+	pat, ev := tangledItems(n, size)
+	m := NewMatcher(compileAll(b, []string{pat}))
+	var s Scratch
+	dst := make([]int, 0, 4)
+	b.SetBytes(int64(len(ev)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := m.MatchJSON(ev, &s, dst[:0])
+		if err != nil || len(got) != 1 {
+			b.Fatal(got, err)
+		}
+	}
+}
+
+// The array-consistency benchmarks: issue 11's 20 KB event (two fields,
+// 2,047 items), and the worst case at the 256 KB event limit with 2 and 8
+// fields (cost grows with the event's size times the number of fields).
+func BenchmarkMatchJSON_ArrayConsistencyIssue11(b *testing.B) { benchmarkTangled(b, 2, 20_000) }
+func BenchmarkMatchJSON_ArrayConsistencyWorst2(b *testing.B)  { benchmarkTangled(b, 2, 256_000) }
+func BenchmarkMatchJSON_ArrayConsistencyWorst8(b *testing.B)  { benchmarkTangled(b, 8, 256_000) }

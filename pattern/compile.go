@@ -75,6 +75,11 @@ func compile(src []byte, o CompileOptions) (*Pattern, *Error) {
 	if err := c.object(false); err != nil {
 		return nil, err
 	}
+	// Like event-ruler, which measures the machine a rule compiles to,
+	// wildcard complexity is judged once the whole pattern is valid.
+	if err := checkWildcardComplexity(c.rules); err != nil {
+		return nil, err
+	}
 	return newPattern(string(src), c.rules), nil
 }
 
@@ -170,12 +175,18 @@ func (c *compiler) joined(key string) string {
 	return string(append(b, key...))
 }
 
-// reservedInOr are the operator names that may not be field names inside
-// $or (event-ruler's RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP): there they
-// would be ambiguous with a misplaced operator.
+// reservedInOr are the names that may not be field names inside $or:
+// event-ruler's RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP, which besides the
+// operators holds the numeric comparison signs and names event-ruler keeps
+// for operators it may add. There a field with such a name would be
+// ambiguous with a misplaced operator.
 var reservedInOr = map[string]bool{
-	"anything-but": true, "exists": true, "prefix": true, "suffix": true, "numeric": true,
-	"cidr": true, "equals-ignore-case": true, "wildcard": true, "exact": true,
+	"exactly": true, "equals-ignore-case": true, "prefix": true, "suffix": true,
+	"anything-but": true, "exists": true, "wildcard": true, "numeric": true, "cidr": true,
+	"=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"regex": true, "not-wildcard": true, "not-equals-ignore-case": true,
+	"date-after": true, "date-on-or-after": true, "date-before": true, "date-on-or-before": true,
+	"in-date-range": true, "ip-address-in-range": true, "ip-address-not-in-range": true,
 }
 
 // object compiles the fields of an object; the lexer is just past '{'.
@@ -270,23 +281,22 @@ func (c *compiler) leafArray(path string) *Error {
 }
 
 // exactString matches a string exactly; a string that is an IP address
-// also matches other spellings of the same address, as event-ruler turns
-// such strings into address ranges.
+// (see ip_literal.go) also matches other spellings of the same address, as
+// event-ruler turns such strings into address ranges. {"exactly": s} is
+// the way to match such a string only as written.
 func exactString(s string) valueMatcher {
-	if a, ok := parseIP(s); ok {
+	if a, res := parseIP(s); res == ipValid {
 		return valueMatcher{op: opExactIP, str: s, ip: a}
 	}
 	return valueMatcher{op: opExactString, str: s}
 }
 
-// exactNumber matches a number by value (or, when the literal overflows a
-// float64, by its text, as event-ruler falls back to).
+// exactNumber matches a number by its text and, when it is comparable (see
+// comparable_number.go), by value.
 func exactNumber(text string) valueMatcher {
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		v = nan
-	}
-	return valueMatcher{op: opExactNumber, str: text, num: v}
+	v, _ := strconv.ParseFloat(text, 64) // the lexer checked the syntax; out of range is ±Inf
+	v, ok := comparableNumber(text, v)
+	return valueMatcher{op: opExactNumber, str: text, num: v, numOK: ok}
 }
 
 // operator compiles one operator object such as {"prefix":"a"}; the lexer
@@ -302,21 +312,24 @@ func (c *compiler) operator() (valueMatcher, *Error) {
 	const onlyOne = "Only one key allowed in match expression"
 	name := c.lx.text
 	switch name {
-	case "exact", "equals-ignore-case", "wildcard", "cidr":
+	case "exactly", "equals-ignore-case", "wildcard", "cidr":
 		if t, err = c.next(); err != nil {
 			return valueMatcher{}, err
 		}
 		if t != tokString {
 			what := name
-			if name == "cidr" {
+			switch name {
+			case "cidr":
 				what = "prefix" // sic: AWS's message for a non-string cidr
+			case "exactly":
+				what = "exact" // sic: event-ruler's message names the match type, not the operator
 			}
 			return valueMatcher{}, invalidPattern(what + " match pattern must be a string")
 		}
 		s := c.lx.text
 		var m valueMatcher
 		switch name {
-		case "exact":
+		case "exactly":
 			m = valueMatcher{op: opExactString, str: s}
 		case "equals-ignore-case":
 			m = valueMatcher{op: opEqualsFold, str: s}

@@ -1,6 +1,7 @@
 package pattern
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,8 @@ func TestCompileErrors(t *testing.T) {
 		{`{"a":[{"equals-ignore-case":["x"]}]}`, `equals-ignore-case match pattern must be a string`, "a list as equals-ignore-case"},
 		{`{"a":[{"equals-ignore-case":{"prefix":"x"}}]}`, `equals-ignore-case match pattern must be a string`, "an object as equals-ignore-case"},
 		{`{"a":[{"exists":"true"}]}`, `exists match pattern must be either true or false.`, "a string as exists"},
-		{`{"a":[{"exact":1}]}`, `exact match pattern must be a string`, "a number as exact"},
+		{`{"a":[{"exactly":1}]}`, `exact match pattern must be a string`, "a number as exactly (event-ruler's wording)"},
+		{`{"a":[{"exact":"x"}]}`, `Unrecognized match type exact`, "the operator is exactly, not exact"},
 		// Numeric.
 		{`{"a":[{"numeric":10}]}`, `Value of numeric must be an array.`, "numeric not an array"},
 		{`{"a":[{"numeric":[">",0,">",0]}]}`, `Bad numeric range operator: >`, "two lower bounds"},
@@ -52,7 +54,7 @@ func TestCompileErrors(t *testing.T) {
 		{`{"a":[{"numeric":["<",5,">",1]}]}`, `Too many elements in numeric expression`, "the upper bound must come last"},
 		{`{"a":[{"numeric":[">",0,"<",5,"<",6]}]}`, `Too many terms in numeric range expression`, "three bounds"},
 		{`{"a":[{"numeric":[">",0,5]}]}`, `Bad value in numeric range: 5`, "a number where the second operator belongs"},
-		{`{"a":[{"numeric":[">",1e400]}]}`, `Value 1e400 is outside the range of numbers that can be compared`, "a non-finite bound"},
+		{`{"a":[{"numeric":[">",1e400]}]}`, `Cannot compare number : 1e400`, "a non-finite bound"},
 		// anything-but.
 		{`{"a":[{"anything-but":null}]}`, `Value of anything-but must be an array or single string/number value.`, "null operand"},
 		{`{"a":[{"anything-but":true}]}`, `Value of anything-but must be an array or single string/number value.`, "boolean operand"},
@@ -82,7 +84,6 @@ func TestCompileErrors(t *testing.T) {
 		{`{"a":[{"wildcard":"a\\b"}]}`, `Invalid escape character at pos 2`, "a backslash before b"},
 		{`{"a":[{"wildcard":"ab\\"}]}`, `Invalid escape character at pos 3`, "a trailing backslash"},
 		{`{"a":[{"wildcard":"*:*:*:*:*:event-bus/*"}]}`, `Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character`, "too complex"},
-		{`{"a":[{"wildcard":"*a*b*c*d*e*"}]}`, `Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character`, "six stars"},
 		// $or.
 		{`{"$or":[{"a":["1"]}]}`, `There must have at least 2 Objects in $or relationship.`, "one branch"},
 		{`{"$or":[]}`, `There must have at least 2 Objects in $or relationship.`, "no branch"},
@@ -131,7 +132,7 @@ func TestCompileAccepts(t *testing.T) {
 		{`{"a":[{"wildcard":"/Users/*/dir/dir/dir/dir/dir/doc.txt"}]}`, "repeating literal AWS accepts"},
 		{`{"a":[{"wildcard":"a*b*c*d*e*f"}]}`, "five stars"},
 		{`{"a":[{"wildcard":"arn:aws:events:*:*:event-bus/*"}]}`, "a typical ARN wildcard"},
-		{`{"a":[{"anything-but":{"equals-ignore-case":[]}}]}`, "an empty equals-ignore-case list"},
+		{`{"a":[{"wildcard":"*a*b*c*d*e*"}]}`, "six stars between single letters (complexity 10)"},
 		{`{"a":[{"cidr":"10.0.0.0/+8"}]}`, "Java's parseInt accepts a plus sign"},
 		{`{"a":[{"cidr":"10.0.0.0/8/"}]}`, "Java's split drops a trailing empty part"},
 		{`{"a":["x"]} trailing`, "text after the pattern is not read"},
@@ -211,27 +212,101 @@ func TestStringRoundTrip(t *testing.T) {
 
 func TestWildcardComplexity(t *testing.T) {
 	for _, c := range []struct {
-		operand string
-		want    int
-		comment string
+		operands []string // the wildcard operands of one field
+		want     int
+		comment  string
 	}{
-		{"abc", 0, "no star"},
-		{"a*b", 1, "one star, short literal"},
-		{"/Users/*/dir/dir/dir/dir/dir/doc.txt", 7, "one star, literal repeating five times"},
-		{"a*b*c*d*e*f", 15, "five stars"},
-		{"*:*:*:*:*:event-bus/*", 26, "AWS's too-complex example"},
-		{"*aaaa", 4, "a run of one letter keeps a partial match per letter"},
+		{[]string{"abc"}, 1, "no star: one transition at a time"},
+		{[]string{"a*b"}, 3, "one star: its loop, the letter after it and the waiting loop"},
+		{[]string{"/Users/*/doc.txt"}, 3, "a star before a literal that does not repeat"},
+		{[]string{"/Users/*/dir/dir/dir/dir/dir/doc.txt"}, 7, "AWS accepts: the loop and six partial matches of the repeating literal"},
+		{[]string{"arn:aws:events:*:*:event-bus/*"}, 7, "a typical ARN"},
+		{[]string{"a*b*c*d*e*f*g"}, 10, "six stars between letters: accepted, unlike busdrill's old measure"},
+		{[]string{"*:*:*:*:*:event-bus/*"}, 19, "AWS rejects: the threshold sits just below"},
+		{[]string{"a*b", "a*b"}, 3, "identical operands count once"},
+		{[]string{"a*b", "a*c"}, 5, "operands of one field add up"},
+		{[]string{"*a*b*c*d*e*f", "*a*b*c*d*e*g"}, 20, "two operands of 10 that progress together"},
 	} {
-		w, err := compileWildcard(c.operand)
-		if err != nil && c.want <= MaxWildcardComplexity {
-			t.Errorf("%s: %v", c.comment, err)
-			continue
+		l := &leaf{}
+		for _, op := range c.operands {
+			w, err := compileWildcard(op)
+			if err != nil {
+				t.Fatalf("%s: %v", c.comment, err)
+			}
+			l.add(valueMatcher{op: opWildcard, str: op, wc: []*wildcard{w}})
 		}
-		if w == nil {
-			w = &wildcard{segs: strings.Split(c.operand, "*")}
+		if got := wildcardComplexity(l, 1000); got != c.want {
+			t.Errorf("%s: complexity(%q) = %d, want %d", c.comment, c.operands, got, c.want)
 		}
-		if got := wildcardComplexity(w); got != c.want {
-			t.Errorf("%s: complexity(%q) = %d, want %d", c.comment, c.operand, got, c.want)
+	}
+}
+
+// TestWildcardComplexityIsPerField: the operands of one field add up (plain
+// and anything-but alike), operands of different fields do not, and the
+// check comes after the rest of the pattern has been validated, as in
+// event-ruler.
+func TestWildcardComplexityIsPerField(t *testing.T) {
+	const tooComplex = "Event pattern is not valid. Reason: " + msgTooComplex
+	ten, other := `{"wildcard":"*a*b*c*d*e*f"}`, `"*a*b*c*d*e*g"` // complexity 10 each, 20 together
+	for _, c := range []struct {
+		pattern, err, comment string
+	}{
+		{`{"a":[` + ten + `],"b":[{"wildcard":` + other + `}]}`, "", "two fields of 10 each"},
+		{`{"a":[` + ten + `,{"wildcard":` + other + `}]}`, tooComplex, "one field of 10 + 10"},
+		{`{"a":[` + ten + `,{"anything-but":{"wildcard":` + other + `}}]}`, tooComplex, "anything-but wildcards count in the same field"},
+		{`{"a":[` + ten + `,` + ten + `]}`, "", "a repeated operand counts once"},
+		{`{"a":[{"wildcard":"*:*:*:*:*:event-bus/*"}],"a":["x"]}`, "", "an overridden leaf is not measured"},
+		{`{"a":[{"wildcard":"*:*:*:*:*:event-bus/*"}],"b":[]}`, "Event pattern is not valid. Reason: Empty arrays are not allowed", "other errors come first"},
+	} {
+		_, err := Compile([]byte(c.pattern))
+		got := ""
+		if err != nil {
+			got = err.(*Error).Message
+		}
+		if got != c.err {
+			t.Errorf("%s: Compile(%s) = %q, want %q", c.comment, c.pattern, got, c.err)
+		}
+	}
+}
+
+// TestWildcardComplexityIsBounded: the measure's walk stops early on the
+// most demanding operands a 4096-character pattern can hold.
+func TestWildcardComplexityIsBounded(t *testing.T) {
+	// Literals that never overlap themselves keep the count low and make
+	// the walk visit one set per position: the longest walks there are.
+	r := rand.New(rand.NewPCG(11, 0))
+	noise := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('A' + r.IntN(58))
+			if b[i] == '\\' {
+				b[i] = '/'
+			}
+		}
+		return string(b)
+	}
+	var many []string
+	for i := 0; i < 60; i++ {
+		many = append(many, `{"wildcard":"`+string(rune('a'+i%26))+string(rune('a'+i/26))+`*x*y"}`)
+	}
+	for _, c := range []struct {
+		src      string
+		accepted bool
+	}{
+		{`{"a":[{"wildcard":"*` + noise(4000) + `"}]}`, true},
+		{`{"a":[{"wildcard":"*` + noise(1300) + "*" + noise(1300) + "*" + noise(1300) + `"}]}`, true},
+		{`{"a":[{"wildcard":"` + strings.Repeat("ab*", 1300) + `"}]}`, false},
+		{`{"a":[{"wildcard":"*` + strings.Repeat("a", 4000) + `"}]}`, false},
+		// The opening quote of every value advances all 60 automata at
+		// once: 60 patterns share that prefix (event-ruler's README asks
+		// wildcards of one field to avoid common prefixes for this reason).
+		{`{"a":[` + strings.Join(many, ",") + `]}`, false},
+	} {
+		if len(c.src) > MaxPatternSize {
+			t.Fatalf("test pattern of %d characters", len(c.src))
+		}
+		if _, err := Compile([]byte(c.src)); (err == nil) != c.accepted {
+			t.Errorf("%.40s... (%d characters): %v, want accepted %v", c.src, len(c.src), err, c.accepted)
 		}
 	}
 }

@@ -212,7 +212,7 @@ func TestMatcherAgreesWithPatterns(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("event %s\npatterns %v\nMatcher %v, patterns alone %v", raw, ps, got, want)
 			}
-			if got := m.Match(env, &s, nil); !slices.Equal(got, wantEnv) {
+			if got, err := m.Match(env, &s, nil); err != nil || !slices.Equal(got, wantEnv) {
 				t.Fatalf("envelope with detail %s\npatterns %v\nMatch %v, MatchJSON of its JSON %v", detail, ps, got, wantEnv)
 			}
 			matched += len(want)
@@ -229,7 +229,9 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 	raw := orderEventJSON()
 	var s Scratch
 	dst := make([]int, 0, 64)
-	m.Match(env, &s, dst[:0])
+	if _, err := m.Match(env, &s, dst[:0]); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := m.MatchJSON(raw, &s, dst[:0]); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +241,7 @@ func TestMatchDoesNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { m.MatchJSON(raw, &s, dst[:0]) }); n != 0 {
 		t.Errorf("MatchJSON allocates %v times per call", n)
 	}
-	got := m.Match(env, &s, nil)
+	got, _ := m.Match(env, &s, nil)
 	want, _ := m.MatchJSON(raw, &s, nil)
 	if !slices.Equal(got, want) {
 		t.Errorf("Match %v, MatchJSON %v", got, want)

@@ -14,22 +14,12 @@ package pattern
 // array that encloses both (event-ruler's "array consistency"), so that
 // {"items":{"sku":["A"],"qty":[5]}} needs an item that is both A and 5. A
 // candidate outside any array is consistent with everything, so a cond
-// with such a match is settled on its own; only conds whose every match is
-// inside arrays are collected, and if two or more remain, a backtracking
-// search looks for one candidate per cond, pairwise consistent, trying the
-// cond with the fewest candidates first.
-//
-// That search is exponential in the worst case (as event-ruler's is). It
-// is capped at maxConsistencyChecks pairwise checks per rule and event;
-// an event that needs more is treated as not matching. No realistic event
-// comes near the cap: it takes several conds, each with hundreds of
-// candidates in shared arrays, none of them consistent.
-
-// maxConsistencyChecks bounds the array-consistency search (about a
-// millisecond of work).
-const maxConsistencyChecks = 1 << 20
+// with such a match is settled on its own; the conds whose every match is
+// inside arrays are handed to Scratch.consistent (consistency.go).
 
 // holds reports whether every cond of a rule holds in the indexed event.
+// When it returns false with s.exhausted set, the answer is unknown (see
+// consistency.go).
 func (s *Scratch) holds(conds []cond) bool {
 	fields, start, order := s.flat.Fields, s.start, s.order
 	grouping := false // s.cand and s.group are in use for this rule
@@ -80,54 +70,4 @@ func (s *Scratch) holds(conds []cond) bool {
 		return true
 	}
 	return s.consistent()
-}
-
-// consistent searches for one candidate per group, pairwise consistent.
-func (s *Scratch) consistent() bool {
-	g := s.group
-	// Fewest candidates first: failures surface early.
-	for i := 1; i < len(g); i++ {
-		for j := i; j > 0 && g[j].end-g[j].begin < g[j-1].end-g[j-1].begin; j-- {
-			g[j], g[j-1] = g[j-1], g[j]
-		}
-	}
-	if cap(s.pos) < len(g) {
-		s.pos = make([]int32, len(g))
-	}
-	pos := s.pos[:len(g)]
-	fields := s.flat.Fields
-	budget := maxConsistencyChecks
-	k := 0
-	pos[0] = g[0].begin
-	for k >= 0 {
-		if pos[k] == g[k].end {
-			k--
-			if k >= 0 {
-				pos[k]++
-			}
-			continue
-		}
-		f := &fields[s.cand[pos[k]]]
-		ok := true
-		for h := 0; h < k; h++ {
-			budget--
-			if !s.flat.Consistent(f, &fields[s.cand[pos[h]]]) {
-				ok = false
-				break
-			}
-		}
-		if budget <= 0 {
-			return false
-		}
-		if !ok {
-			pos[k]++
-			continue
-		}
-		if k == len(g)-1 {
-			return true
-		}
-		k++
-		pos[k] = g[k].begin
-	}
-	return false
 }

@@ -74,8 +74,11 @@ func TestExactValues(t *testing.T) {
 		{`{"k":["*"]}`, `"k":"*"`, true, "a star is literal outside wildcard"},
 		{`{"k":["10.0.0.1"]}`, `"k":"10.0.0.1"`, true, "an IP string matches itself"},
 		{`{"k":["2001:db8::1"]}`, `"k":"2001:0db8:0:0:0:0:0:1"`, true, "an IP string matches another spelling of the address"},
-		{`{"k":[{"exact":"a"}]}`, `"k":"a"`, true, "the exact operator matches the string"},
-		{`{"k":[{"exact":"a"}]}`, `"k":"ab"`, false, "the exact operator is exact"},
+		{`{"k":[{"exactly":"a"}]}`, `"k":"a"`, true, "the exactly operator matches the string"},
+		{`{"k":[{"exactly":"a"}]}`, `"k":"ab"`, false, "the exactly operator is exact"},
+		{`{"k":[{"exactly":"10.0.0.1"}]}`, `"k":"10.0.0.01"`, false, "exactly an address: only as written"},
+		{`{"k":[{"exactly":"10.0.0.1"}]}`, `"k":"10.0.0.1"`, true, "exactly an address: as written"},
+		{`{"k":["10.0.0.1"]}`, `"k":"10.0.0.01"`, true, "a plain address: any spelling"},
 	})
 }
 
@@ -144,9 +147,11 @@ func TestNumeric(t *testing.T) {
 		{`{"k":[{"numeric":[">",100]}]}`, `"k":"300"`, false, "numeric never matches a string"},
 		{`{"k":[{"numeric":[">",100]}]}`, `"k":null`, false, "numeric never matches null"},
 		{`{"k":[{"numeric":[">",100]}]}`, `"j":300`, false, "numeric never matches a missing field"},
-		{`{"k":[{"numeric":[">",5,"<",5]}]}`, `"k":5`, false, "an empty range matches nothing"},
 		{`{"k":[{"numeric":[">",100]},{"anything-but":"101"}]}`, `"k":"101"`, false, "numeric OR anything-but: a string equal to the excluded one"},
-		{`{"k":[{"numeric":[">",0]}]}`, `"k":9223372036854775807`, true, "the largest int64"},
+		{`{"k":[{"numeric":[">",0]}]}`, `"k":9223372036854775807`, false, "the largest int64 reads as 2^63, whose text differs: not comparable"},
+		{`{"k":[{"numeric":[">",0]}]}`, `"k":9007199254740993`, false, "2^53+1 is not a double: not comparable"},
+		{`{"k":[{"numeric":[">",0]}]}`, `"k":9007199254740992`, true, "2^53 is"},
+		{`{"k":[{"numeric":["<",0]}]}`, `"k":-4999999999.999999`, true, "the documented range, six decimals"},
 	})
 }
 
@@ -156,10 +161,14 @@ func TestCIDR(t *testing.T) {
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":"10.0.1.0"`, false, "just outside"},
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":"10.0.0"`, false, "not an address"},
 		{`{"k":[{"cidr":"10.0.0.0/24"}]}`, `"k":167772161`, false, "a number is never an address"},
-		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:10.0.0.1"`, false, "an IPv6 spelling is not in an IPv4 range"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:10.0.0.1"`, false, "a dotted IPv6 tail is not an address to event-ruler"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::ffff:a00:1"`, true, "an IPv4-mapped IPv6 address is its IPv4 address"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"::a00:1"`, false, "an IPv4-compatible one is not"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"010.000.000.001"`, true, "leading zeros are decimal, as in Java"},
+		{`{"k":[{"cidr":"10.0.0.0/8"}]}`, `"k":"0010.000.000.001"`, false, "over 15 characters is not an IPv4 literal in Java"},
 		{`{"k":[{"cidr":"2001:db8:1234:1a00::/64"}]}`, `"k":"2001:db8:1234:1a00::1"`, true, "IPv6"},
 		{`{"k":[{"cidr":"2001:db8:1234:1a00::/64"}]}`, `"k":"2001:0db8:123f:1a01:0000:0000:0000:0000"`, false, "IPv6 outside"},
-		{`{"k":[{"cidr":"10.0.0.7/24"}]}`, `"k":"10.0.0.3"`, false, "like event-ruler, the range starts at the written address"},
+		{`{"k":[{"cidr":"10.0.0.7/24"}]}`, `"k":"10.0.0.3"`, true, "the range starts at the floor of the address under the mask"},
 	})
 }
 

@@ -67,7 +67,14 @@ type Scratch struct {
 	order []int32 // field indexes grouped by path
 	cand  []int32 // matching candidate fields of the conds being tested
 	group []span  // per cond needing array consistency: its candidates
-	pos   []int32 // backtracking positions
+	// Array consistency (consistency.go): the positions of the small
+	// search, the walk's stack of entries, and the work spent while
+	// choosing between sibling arrays.
+	pos       []int32
+	ents      []pending
+	work      int
+	choosing  int
+	exhausted bool
 }
 
 type span struct{ begin, end int32 }
@@ -77,36 +84,47 @@ type span struct{ begin, end int32 }
 // s has grown: the envelope's fields are read from the struct (no JSON),
 // the time is formatted only when a pattern references "time", and Detail
 // is parsed only when a pattern references a path below "detail".
-func (m *Matcher) Match(env *event.Envelope, s *Scratch, dst []int) []int {
+//
+// The only error is ErrMatchBudget, for a detail whose duplicate or dotted
+// keys make array consistency too costly to decide (see consistency.go);
+// dst is then returned unchanged. Envelopes without such keys never get
+// it.
+func (m *Matcher) Match(env *event.Envelope, s *Scratch, dst []int) ([]int, error) {
 	m.ps.FlattenEnvelope(env, &s.flat)
 	return m.matchFlat(s, dst)
 }
 
 // MatchJSON is Match for an event given as JSON text, with the validation
 // of TestEventPattern (see Pattern.MatchJSON): an invalid event returns dst
-// unchanged and an *Error with Code "ValidationException".
+// unchanged and an *Error with Code "ValidationException". It can also
+// fail with ErrMatchBudget, as Match can.
 func (m *Matcher) MatchJSON(raw []byte, s *Scratch, dst []int) ([]int, error) {
 	if err := m.ps.FlattenJSON(raw, &s.flat); err != nil || !s.flat.HasMandatory() {
 		return dst, errInvalidEvent
 	}
-	return m.matchFlat(s, dst), nil
+	return m.matchFlat(s, dst)
 }
 
 // Flat exposes the event flattened by the last Match or MatchJSON call
 // with s (for debugging and tests); it is overwritten by the next call.
 func (s *Scratch) Flat() *event.Flat { return &s.flat }
 
-func (m *Matcher) matchFlat(s *Scratch, dst []int) []int {
+func (m *Matcher) matchFlat(s *Scratch, dst []int) ([]int, error) {
 	s.index(m.ps.Len())
+	n := len(dst)
 	for i, rules := range m.pats {
 		for _, conds := range rules {
 			if s.holds(conds) {
 				dst = append(dst, i)
 				break
 			}
+			if s.exhausted {
+				s.exhausted = false
+				return dst[:n], errConsistencyBudget
+			}
 		}
 	}
-	return dst
+	return dst, nil
 }
 
 // index groups the flattened fields by path with a counting sort: the

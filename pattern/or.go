@@ -1,11 +1,8 @@
 package pattern
 
 import (
-	"math"
 	"strconv"
 )
-
-var nan = math.NaN()
 
 // $or is compiled the way event-ruler compiles it: by expansion. A
 // pattern is a list of rules (conjunctions); "$or": [A, B] replaces every

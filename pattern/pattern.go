@@ -71,7 +71,9 @@ var scratchPool = sync.Pool{New: func() any { return new(Scratch) }}
 // semantics of TestEventPattern: an event that is not a JSON object, is
 // malformed, nests deeper than 1000 levels, has an integer outside int64,
 // or lacks one of id, account, source, time, region and detail-type is an
-// *Error with Code "ValidationException". It borrows a Scratch from a pool;
+// *Error with Code "ValidationException". An event whose duplicate or
+// dotted keys make array consistency too costly to decide is
+// ErrMatchBudget (see consistency.go). It borrows a Scratch from a pool;
 // hot loops should use a Matcher and their own Scratch instead.
 func (p *Pattern) MatchJSON(event []byte) (bool, error) {
 	s := scratchPool.Get().(*Scratch)

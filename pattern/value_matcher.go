@@ -12,9 +12,9 @@ import (
 type op uint8
 
 const (
-	opExactString op = iota + 1 // "a", {"exact":"a"}
+	opExactString op = iota + 1 // "a", {"exactly":"a"}
 	opExactIP                   // "10.0.0.1": a string that is an IP address also matches other spellings of it
-	opExactNumber               // 5, 3.0e2: compared by value
+	opExactNumber               // 5, 3.0e2: compared by value when comparable, else by text
 	opExactTrue
 	opExactFalse
 	opExactNull
@@ -42,14 +42,17 @@ const (
 // contiguous slice and testing a value never allocates.
 type valueMatcher struct {
 	op   op
-	str  string   // the operand of single-string operators
+	str  string   // the operand of single-string operators, an exact number's text
 	strs []string // the operands of anything-but lists
-	num  float64  // opExactNumber
+	num  float64  // opExactNumber, when numOK
 	nums []float64
-	rng  numRange
-	ip   netip.Addr // opExactIP
-	cidr ipRange
-	wc   []*wildcard
+	// numOK: the exact number is comparable (see comparable_number.go);
+	// otherwise it matches by its text only.
+	numOK bool
+	rng   numRange
+	ip    netip.Addr // opExactIP (an IPv4-mapped address is stored as IPv4)
+	cidr  ipRange
+	wc    []*wildcard
 }
 
 // match tests one present leaf value.
@@ -61,8 +64,19 @@ func (m *valueMatcher) match(f *event.Field) bool {
 		return f.Kind == event.KindString && (f.Str == m.str || sameIP(f.Str, m.ip))
 	case opExactNumber:
 		// By value, so 300 matches 300.0 and 3e2 (AWS does, against its
-		// own 2023 documentation); by text when the value overflowed.
-		return f.Kind == event.KindNumber && (f.Num == m.num || f.Str == m.str)
+		// own 2023 documentation), when both numbers are comparable; by
+		// text always, as event-ruler keeps a literal matcher too.
+		if f.Kind != event.KindNumber {
+			return false
+		}
+		if f.Str == m.str {
+			return true
+		}
+		if !m.numOK || f.Num != m.num {
+			return false
+		}
+		_, ok := comparableNumber(f.Str, f.Num)
+		return ok
 	case opExactTrue:
 		return f.Kind == event.KindTrue
 	case opExactFalse:
@@ -82,7 +96,11 @@ func (m *valueMatcher) match(f *event.Field) bool {
 	case opWildcard:
 		return f.Kind == event.KindString && m.wc[0].match(f.Str)
 	case opNumeric:
-		return f.Kind == event.KindNumber && m.rng.contains(f.Num)
+		if f.Kind != event.KindNumber || !m.rng.contains(f.Num) {
+			return false
+		}
+		_, ok := comparableNumber(f.Str, f.Num)
+		return ok
 	case opCIDR:
 		return f.Kind == event.KindString && m.cidr.containsString(f.Str)
 	case opExists:

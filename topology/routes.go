@@ -209,7 +209,14 @@ func (r *Router) appendFromBus(dst []string, b int, env *event.Envelope, depth i
 	for len(r.hits) <= depth {
 		r.hits = append(r.hits, nil)
 	}
-	r.hits[depth] = r.matchers[b].Match(env, &r.scratch, r.hits[depth][:0])
+	hits, err := r.matchers[b].Match(env, &r.scratch, r.hits[depth][:0])
+	if err != nil {
+		// The router walks the model's events, whose details (the load
+		// generator's) have no duplicate or dotted keys, the only way to
+		// exhaust the matcher's array-consistency budget.
+		panic("topology: matching an event of the model: " + err.Error())
+	}
+	r.hits[depth] = hits
 	for _, i := range r.hits[depth] {
 		dst = r.appendFromRule(dst, b, i, env, depth)
 	}

@@ -43,17 +43,22 @@ leading white space), '-' for standard input, or the path of a file.
                  {"Result": true}, {"Result": false}, or for an event AWS
                  would refuse
                  {"Error": "ValidationException: Parameter Event is not valid.", "Line": N}
-                 where N is the 1-based line number in F
+                 where N is the 1-based line number in F; an event whose
+                 duplicate or dotted keys make array consistency too
+                 costly to decide gets {"Error": "pattern: event too
+                 entangled to match: ...", "Line": N} (busdrill's own
+                 limit, not AWS's)
   --max-size N   also enforce a pattern-size quota of N characters (the
                  default quota is 2048); the API limit of 4096 always applies
 
 Exit status:
   0  --event: the event matched; --events: every line was evaluated
   1  --event: the event did not match
-  2  invalid pattern, invalid event (with --event), or bad usage or input;
-     errors are one line on standard error, starting with the AWS exception
-     name, e.g. "InvalidEventPatternException: Event pattern is not valid.
-     Reason: Empty arrays are not allowed"
+  2  invalid pattern, invalid or undecidable event (with --event), or bad
+     usage or input; errors are one line on standard error, starting with
+     the AWS exception name, e.g. "InvalidEventPatternException: Event
+     pattern is not valid. Reason: Empty arrays are not allowed" (or with
+     "pattern: " for busdrill's own matching limit)
 
 Inputs larger than 64 MiB are refused.`
 

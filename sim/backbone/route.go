@@ -24,7 +24,7 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.archiveIngest(a, rec)
 		}
 	}
-	m.hits = m.router.Matcher(b).Match(&rec.env, &m.scratch, m.hits[:0])
+	m.hits = m.match(m.router.Matcher(b), rec)
 	var filter []bool
 	if rec.replay >= 0 {
 		filter = m.replays[rec.replay].filter

@@ -7,7 +7,7 @@ package report
 // suggested (loss.rule-disabld is a mistake, not a new cause).
 var KnownCauses = []string{
 	// dropped by the model or the producer
-	"rule-disabled", "unknown-bus", "handler-failed", "poison", "throttled", "oversized",
+	"rule-disabled", "unknown-bus", "handler-failed", "poison", "throttled", "oversized", "match-budget",
 	// PutEvents per-entry error codes, for entries a producer gave up
 	"AccessDeniedException", "InternalFailure", "ThrottlingException", "InvalidArgument",
 	"MalformedDetail", "NotAuthorizedForSourceException", "InvalidAccountIdException",

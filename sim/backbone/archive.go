@@ -64,23 +64,22 @@ func (m *Model) buildArchives() error {
 // when the archive's pattern matches. Replayed events never get here.
 func (m *Model) archiveIngest(a int, rec *record) {
 	as := &m.archives[a]
-	if as.matcher != nil && len(m.match(as.matcher, rec)) == 0 {
-		return
+	if as.matcher != nil {
+		// An event the archive's pattern cannot be decided for within
+		// the matcher's budget is not archived (its rules drop it too).
+		if hits, err := m.match(as.matcher, rec); err != nil || len(hits) == 0 {
+			return
+		}
 	}
 	m.eng.After(sample(m.p.ArchiveLag, m.rArchive), ev{kind: evArchive, rec: rec, bus: int32(a)})
 }
 
-// match matches the event of rec against mt, into m.hits' buffer. The
-// model's events carry the load generator's details, which have no
-// duplicate or dotted keys, so matching them can never run out of its
-// array-consistency budget (pattern.ErrMatchBudget): an error here is a
-// broken invariant of the model, not bad input.
-func (m *Model) match(mt *pattern.Matcher, rec *record) []int {
-	hits, err := mt.Match(&rec.env, &m.scratch, m.hits[:0])
-	if err != nil {
-		panic("backbone: matching an event the model built: " + err.Error())
-	}
-	return hits
+// match matches the event of rec against mt, into m.hits' buffer. It
+// fails only with pattern.ErrMatchBudget, for an event that spells one
+// path twice (a duplicate or dotted key): the load generator's details
+// never do, events put through busdrill serve may.
+func (m *Model) match(mt *pattern.Matcher, rec *record) ([]int, error) {
+	return mt.Match(&rec.env, &m.scratch, m.hits[:0])
 }
 
 func (m *Model) archiveAppend(a int, rec *record) {

@@ -7,6 +7,11 @@ const (
 	CauseUnknownBus    = "unknown-bus"
 	CauseRuleDisabled  = "rule-disabled"
 	CauseHandlerFailed = "handler-failed"
+	// CauseMatchBudget: the bus's rules could not be decided for the
+	// event within the matcher's array-consistency budget (see
+	// pattern.ErrMatchBudget); the event is dropped, visibly, rather than
+	// routed on a guess.
+	CauseMatchBudget = "match-budget"
 )
 
 // ingest is the arrival of an event at bus b: archive it, match it against
@@ -24,7 +29,15 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.archiveIngest(a, rec)
 		}
 	}
-	m.hits = m.match(m.router.Matcher(b), rec)
+	hits, err := m.match(m.router.Matcher(b), rec)
+	if err != nil {
+		if o := m.at(m.begin(KindDropped, rec), b, -1, -1); o != nil {
+			o.Cause, o.Message = CauseMatchBudget, err.Error()
+			m.emit(o)
+		}
+		return
+	}
+	m.hits = hits
 	var filter []bool
 	if rec.replay >= 0 {
 		filter = m.replays[rec.replay].filter

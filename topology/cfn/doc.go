@@ -49,4 +49,41 @@
 // Evaluation is bounded too: 100 nested functions, 1 MiB of text from a
 // Join or Sub, 10,000 items from a Split, and 2 M steps per stack; cycles
 // (a condition or a name that depends on itself) are errors.
+//
+// # Importing
+//
+// [Import] takes the templates of a backbone, each with the account it is
+// deployed in (cdk.out holds one per stack; an account may have several),
+// and assembles (package topology/assemble) the topology they deploy:
+//
+//   - accounts in the order first given, named after their first stack
+//     ("OrdersStack" is orders; [AccountName]) or by Options.Names;
+//   - buses (AWS::Events::EventBus; the default bus where a rule or policy
+//     uses it) with their policies: the bus's Policy property and every
+//     AWS::Events::EventBusPolicy, in its Statement form or its older
+//     StatementId/Action/Principal/Condition form;
+//   - rules (AWS::Events::Rule) with an event pattern, on any bus of the
+//     import (EventBusName a name, a Ref or an ARN), with their state,
+//     description and targets (Arn, RoleArn, DeadLetterConfig, RetryPolicy);
+//   - queues (AWS::SQS::Queue), the Lambda functions rules invoke (as
+//     handlers), and archives (AWS::Events::Archive).
+//
+// Every template is read before any rule, so a rule may target the bus
+// of any account of the import, by a literal ARN, a Join or Sub of one,
+// or an Fn::ImportValue of another template's export. A value that cannot
+// be resolved fails the import with every such problem, each naming file,
+// line, column, template path and logical id; a reference to a bus or an
+// account no template defines says to add that template. What the
+// topology cannot carry is imported as far as it can be and named in a
+// note: targets of other types (SNS, Step Functions, API destinations,
+// ...), input transformers, schedules, policy statements or conditions
+// the model does not check (see package topology/assemble).
+//
+// The result also carries what a lint needs beyond the topology: every
+// Lambda event source mapping or pipe reading a queue, and every
+// CloudWatch alarm on a queue's metrics (AWS/SQS, dimension QueueName),
+// as the evidence of a redrive plan for a dead-letter queue; and the
+// resources named by their logical id. A template that declares a
+// transform (SAM's AWS::Serverless-2016-10-31) gets a warning: what the
+// transform would create is not in the template as written.
 package cfn

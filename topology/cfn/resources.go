@@ -115,7 +115,9 @@ func (im *importer) policies(s *Stack) {
 	}
 }
 
-func appendQuoted(dst []byte, s string) []byte { return (&Value{Kind: String, Text: s}).AppendJSON(dst) }
+func appendQuoted(dst []byte, s string) []byte {
+	return (&Value{Kind: String, Text: s}).AppendJSON(dst)
+}
 
 // queues declares every AWS::SQS::Queue.
 func (im *importer) queues(s *Stack) {
@@ -124,7 +126,7 @@ func (im *importer) queues(s *Stack) {
 			continue
 		}
 		if name := im.name(s, r); name != "" {
-				im.b.AddQueue(im.account(s), name, where(s, r, r.Path(""), nil))
+			im.b.AddQueue(im.account(s), name, where(s, r, r.Path(""), nil))
 		}
 	}
 }

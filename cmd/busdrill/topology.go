@@ -1,0 +1,269 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/topology/assemble"
+	"github.com/busdrill/busdrill/topology/cfn"
+)
+
+const topologyUsage = `Usage: busdrill topology <import|lint> [arguments]
+
+  import (--cfn ACCOUNT=TEMPLATE ... | --live FILE) [flags]
+      Read a backbone from CloudFormation templates (as cdk synth writes
+      them to cdk.out/, JSON or YAML) or from deployed accounts, and print
+      a complete scenario around it: the topology in full, a service
+      stand-in for each Lambda handler, a small traffic section and
+      expectations to edit. 'busdrill scenarios validate' accepts it and
+      'busdrill run' runs it as it is.
+
+Sources:
+  --cfn ACCOUNT=TEMPLATE  a template and the 12-digit account it deploys
+                          to; repeat for every stack (an account may have
+                          several). Accounts are named after their first
+                          stack (OrdersStack is orders) unless --name says.
+  --live FILE             the live section (region, accounts, allowlist):
+                          read the deployed accounts with read-only calls,
+                          listed first as a plan
+
+Flags:
+  --region R              the Region of every stack (default us-east-1;
+                          --live: the live section's)
+  --param NAME=VALUE      a template parameter (for every template that
+                          declares it); defaults apply otherwise
+  --name ACCOUNT=NAME     name an account (12-digit id) in the topology
+  --org ORG_ID            the AWS Organization of every account (for
+                          policies with an aws:PrincipalOrgID condition)
+  --topology-only         print the topology section alone
+  --plan                  --live: print the calls and stop
+  --endpoint-url URL      --live: an AWS-compatible endpoint (emulators)
+
+What cannot be resolved (a parameter without default, an export no
+template makes, a bus of an account not given) fails the import, naming
+the file, line and logical id. What the topology cannot carry (an SNS
+target, an input transformer, a Deny statement) is named in comments at
+the top of the output and on standard error; nothing is dropped silently.
+
+Exit status: 0 printed, 2 bad input or usage.`
+
+func init() {
+	register(&command{name: "topology", summary: "import a backbone from CloudFormation or deployed accounts; lint it", usage: topologyUsage, run: runTopology})
+}
+
+func runTopology(env *cliEnv, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(env.stderr, topologyUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "import":
+		return runTopologyImport(env, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(env.stdout, topologyUsage)
+		return exitOK
+	}
+	fmt.Fprintf(env.stderr, "busdrill topology: unknown subcommand %q (import, lint)\n", args[0])
+	return exitUsage
+}
+
+// sourceFlags are the flags that say where a topology comes from.
+type sourceFlags struct {
+	cfn      []string
+	live     string
+	region   string
+	params   []string
+	names    []string
+	org      string
+	plan     bool
+	endpoint string
+}
+
+func (s *sourceFlags) register(fl *pflag.FlagSet) {
+	fl.StringArrayVar(&s.cfn, "cfn", nil, "")
+	fl.StringVar(&s.live, "live", "", "")
+	fl.StringVar(&s.region, "region", "", "")
+	fl.StringArrayVar(&s.params, "param", nil, "")
+	fl.StringArrayVar(&s.names, "name", nil, "")
+	fl.StringVar(&s.org, "org", "", "")
+	fl.BoolVar(&s.plan, "plan", false, "")
+	fl.StringVar(&s.endpoint, "endpoint-url", "", "")
+}
+
+func (s *sourceFlags) given() bool { return len(s.cfn) > 0 || s.live != "" }
+
+// load imports the topology the flags name. plan reports that --plan
+// printed the live plan and nothing was read.
+func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string, plan bool, err error) {
+	if len(s.cfn) > 0 && s.live != "" {
+		return nil, nil, false, errors.New("give --cfn or --live, not both")
+	}
+	names, err := keyValues("--name", s.names)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if s.org != "" && !strings.HasPrefix(s.org, "o-") {
+		return nil, nil, false, fmt.Errorf("--org %q: an organization id starts with o-", s.org)
+	}
+	if s.live != "" {
+		return nil, nil, false, errors.New("--live: reading deployed accounts is not built yet")
+	}
+	params, err := keyValues("--param", s.params)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var inputs []cfn.Input
+	for _, spec := range s.cfn {
+		acct, file, ok := strings.Cut(spec, "=")
+		if !ok || acct == "" || file == "" {
+			return nil, nil, false, fmt.Errorf("--cfn %q: write ACCOUNT=TEMPLATE (a 12-digit account id and a template file)", spec)
+		}
+		data, err := readTemplate(file)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		inputs = append(inputs, cfn.Input{Account: acct, File: file, Data: data})
+		sources = append(sources, fmt.Sprintf("%s (account %s)", file, acct))
+	}
+	res, err = cfn.Import(inputs, cfn.Options{Region: s.region, Params: params, Names: names, OrgID: s.org})
+	return res, sources, false, err
+}
+
+// keyValues parses repeated KEY=VALUE flags.
+func keyValues(flag string, specs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, spec := range specs {
+		k, v, ok := strings.Cut(spec, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s %q: write KEY=VALUE", flag, spec)
+		}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("%s %s is given twice", flag, k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// readTemplate reads a template file, refusing directories and anything
+// over the reader's limit before reading it.
+func readTemplate(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", path)
+		}
+		if st.Mode().IsRegular() && st.Size() > cfn.MaxTemplateBytes {
+			return nil, fmt.Errorf("%s is %d bytes, over the %d MiB template limit", path, st.Size(), cfn.MaxTemplateBytes>>20)
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, cfn.MaxTemplateBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > cfn.MaxTemplateBytes {
+		return nil, fmt.Errorf("%s is over the %d MiB template limit", path, cfn.MaxTemplateBytes>>20)
+	}
+	return b, nil
+}
+
+func runTopologyImport(env *cliEnv, args []string) int {
+	fl := pflag.NewFlagSet("topology import", pflag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	fl.Usage = func() {}
+	var src sourceFlags
+	src.register(fl)
+	topoOnly := fl.Bool("topology-only", false, "")
+	help := fl.BoolP("help", "h", false, "")
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.stderr, "busdrill topology import: %s\n", fmt.Sprintf(format, a...))
+		return exitUsage
+	}
+	if err := fl.Parse(args); err != nil {
+		return fail("%v\nRun 'busdrill help topology' for usage.", err)
+	}
+	if *help {
+		fmt.Fprintln(env.stdout, topologyUsage)
+		return exitOK
+	}
+	if fl.NArg() > 0 {
+		return fail("unexpected argument %q", fl.Arg(0))
+	}
+	if !src.given() {
+		return fail("give the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
+	}
+	res, sources, planned, err := src.load(env)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if planned {
+		return exitOK
+	}
+	if err := res.ProblemsError(); err != nil {
+		return fail("%v", err)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(env.stderr, "busdrill topology import: %s: %s\n", n.Severity, n)
+	}
+	out, err := scenarios.Scaffold(res.Topology, scenarios.ScaffoldOptions{
+		Comments: importComments(res, sources), TopologyOnly: *topoOnly,
+	})
+	if err != nil {
+		return fail("%v", err)
+	}
+	env.stdout.Write(out)
+	return exitOK
+}
+
+// importComments are the comments at the top of an imported scenario:
+// where it came from, what was not imported as it is, and which names are
+// logical ids.
+func importComments(res *assemble.Result, sources []string) []string {
+	c := []string{"Imported by busdrill topology import (Region " + res.Topology.RegionOrDefault() + ") from:"}
+	for _, s := range sources {
+		c = append(c, "  "+s)
+	}
+	c = append(c, "Edit the services (what each handler does and emits), the traffic and the expectations;",
+		"busdrill scenarios validate checks the file, busdrill run runs it.")
+	if len(res.Notes) > 0 {
+		c = append(c, "", "Not imported as the source has it:")
+		for _, n := range res.Notes {
+			c = append(c, "  "+n.Severity+": "+n.String())
+		}
+	}
+	if len(res.Facts.Named) > 0 {
+		c = append(c, "", "Named by their logical id (CloudFormation generates the deployed names):")
+		c = append(c, wrap(strings.Join(res.Facts.Named, ", "), 96, "  ")...)
+	}
+	return c
+}
+
+// wrap breaks text at spaces into lines of at most width characters.
+func wrap(text string, width int, indent string) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, indent+line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, indent+line)
+	}
+	return lines
+}

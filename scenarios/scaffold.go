@@ -41,12 +41,12 @@ func Scaffold(t *topology.Topology, o ScaffoldOptions) ([]byte, error) {
 		o.Name = "imported"
 	}
 	f := File{
-		Name:        o.Name,
+		Name: o.Name,
 		Description: "A scenario around an imported topology. Say what each service does\n" +
 			"(processing, emit, relay), shape the traffic, and state the\n" +
 			"expectations of the experiment.\n",
-		Seed:        1,
-		Topology:    fullSpec(t),
+		Seed:     1,
+		Topology: fullSpec(t),
 	}
 	seen := map[string]bool{}
 	var shared []string

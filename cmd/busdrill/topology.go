@@ -6,12 +6,16 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/topology/assemble"
 	"github.com/busdrill/busdrill/topology/cfn"
+	"github.com/busdrill/busdrill/topology/lint"
+	"github.com/busdrill/busdrill/units"
 )
 
 const topologyUsage = `Usage: busdrill topology <import|lint> [arguments]
@@ -23,6 +27,18 @@ const topologyUsage = `Usage: busdrill topology <import|lint> [arguments]
       stand-in for each Lambda handler, a small traffic section and
       expectations to edit. 'busdrill scenarios validate' accepts it and
       'busdrill run' runs it as it is.
+
+  lint [SCENARIO | --cfn ACCOUNT=TEMPLATE ... | --live FILE] [flags]
+      Analyse a backbone before traffic does: the fan-out matrix (whose
+      events reach which account, per detail-type where patterns say so),
+      the quota picture, and every finding with its severity, resource,
+      place and a one-line fix: self-delivery, missing fan-outs and policy
+      statements, forwards the destination's policy denies, second hops
+      EventBridge refuses, loops, targets without a DLQ or with the 24h
+      default retry against an SLO, DLQs without a redrive plan, disabled
+      and never-matching rules, buses without a catch-all log, quotas, and
+      what an import could not carry. SCENARIO is a scenario file or a
+      built-in scenario.
 
 Sources:
   --cfn ACCOUNT=TEMPLATE  a template and the 12-digit account it deploys
@@ -41,9 +57,14 @@ Flags:
   --name ACCOUNT=NAME     name an account (12-digit id) in the topology
   --org ORG_ID            the AWS Organization of every account (for
                           policies with an aws:PrincipalOrgID condition)
-  --topology-only         print the topology section alone
-  --plan                  --live: print the calls and stop
-  --endpoint-url URL      --live: an AWS-compatible endpoint (emulators)
+  --topology-only         import: print the topology section alone
+  --json                  lint: print the report as JSON
+  --sarif                 lint: print the report as SARIF 2.1.0 (code
+                          scanning)
+  --fail-on SEVERITY      lint: exit 1 when a finding is at least this
+                          severe: error (default), warning, note or none
+  --slo DURATION          lint: the end-to-end latency objective, e.g. 8s
+                          (a scenario's tightest e2e expectation otherwise)
 
 What cannot be resolved (a parameter without default, an export no
 template makes, a bus of an account not given) fails the import, naming
@@ -51,7 +72,8 @@ the file, line and logical id. What the topology cannot carry (an SNS
 target, an input transformer, a Deny statement) is named in comments at
 the top of the output and on standard error; nothing is dropped silently.
 
-Exit status: 0 printed, 2 bad input or usage.`
+Exit status: 0 printed (lint: no finding at --fail-on), 1 lint found
+something at --fail-on or above, 2 bad input or usage.`
 
 func init() {
 	register(&command{name: "topology", summary: "import a backbone from CloudFormation or deployed accounts; lint it", usage: topologyUsage, run: runTopology})
@@ -65,6 +87,8 @@ func runTopology(env *cliEnv, args []string) int {
 	switch args[0] {
 	case "import":
 		return runTopologyImport(env, args[1:])
+	case "lint":
+		return runTopologyLint(env, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintln(env.stdout, topologyUsage)
 		return exitOK
@@ -75,14 +99,12 @@ func runTopology(env *cliEnv, args []string) int {
 
 // sourceFlags are the flags that say where a topology comes from.
 type sourceFlags struct {
-	cfn      []string
-	live     string
-	region   string
-	params   []string
-	names    []string
-	org      string
-	plan     bool
-	endpoint string
+	cfn    []string
+	live   string
+	region string
+	params []string
+	names  []string
+	org    string
 }
 
 func (s *sourceFlags) register(fl *pflag.FlagSet) {
@@ -92,8 +114,16 @@ func (s *sourceFlags) register(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&s.params, "param", nil, "")
 	fl.StringArrayVar(&s.names, "name", nil, "")
 	fl.StringVar(&s.org, "org", "", "")
-	fl.BoolVar(&s.plan, "plan", false, "")
-	fl.StringVar(&s.endpoint, "endpoint-url", "", "")
+}
+
+// describe names the source for a lint report.
+func (s *sourceFlags) describe(res *assemble.Result) string {
+	var files []string
+	for _, spec := range s.cfn {
+		_, file, _ := strings.Cut(spec, "=")
+		files = append(files, file)
+	}
+	return "templates " + strings.Join(files, ", ") + " (Region " + res.Topology.RegionOrDefault() + ")"
 }
 
 func (s *sourceFlags) given() bool { return len(s.cfn) > 0 || s.live != "" }
@@ -101,6 +131,7 @@ func (s *sourceFlags) given() bool { return len(s.cfn) > 0 || s.live != "" }
 // load imports the topology the flags name. plan reports that --plan
 // printed the live plan and nothing was read.
 func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string, plan bool, err error) {
+
 	if len(s.cfn) > 0 && s.live != "" {
 		return nil, nil, false, errors.New("give --cfn or --live, not both")
 	}
@@ -266,4 +297,86 @@ func wrap(text string, width int, indent string) []string {
 		lines = append(lines, indent+line)
 	}
 	return lines
+}
+
+func runTopologyLint(env *cliEnv, args []string) int {
+	fl := pflag.NewFlagSet("topology lint", pflag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	fl.Usage = func() {}
+	var src sourceFlags
+	src.register(fl)
+	jsonOut := fl.Bool("json", false, "")
+	sarifOut := fl.Bool("sarif", false, "")
+	failOn := fl.String("fail-on", "error", "")
+	slo := fl.String("slo", "", "")
+	help := fl.BoolP("help", "h", false, "")
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.stderr, "busdrill topology lint: %s\n", fmt.Sprintf(format, a...))
+		return exitUsage
+	}
+	if err := fl.Parse(args); err != nil {
+		return fail("%v\nRun 'busdrill help topology' for usage.", err)
+	}
+	if *help {
+		fmt.Fprintln(env.stdout, topologyUsage)
+		return exitOK
+	}
+	threshold, err := lint.ParseSeverity(*failOn)
+	if err != nil {
+		return fail("--fail-on: %v", err)
+	}
+	if *jsonOut && *sarifOut {
+		return fail("give --json or --sarif, not both")
+	}
+	var sloD time.Duration
+	if *slo != "" {
+		d, err := units.ParseDuration(*slo)
+		if err != nil || d.D() <= 0 {
+			return fail("--slo %q: give a positive duration such as 8s", *slo)
+		}
+		sloD = d.D()
+	}
+	var in lint.Input
+	switch {
+	case fl.NArg() > 1:
+		return fail("give one scenario")
+	case fl.NArg() == 1 && src.given():
+		return fail("give a scenario, or --cfn / --live, not both")
+	case fl.NArg() == 1:
+		sc, err := loadScenario(fl.Arg(0))
+		if err != nil {
+			return fail("%v", err)
+		}
+		in = sc.LintInput()
+	case src.given():
+		res, _, planned, err := src.load(env)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if planned {
+			return exitOK
+		}
+		in = lint.FromImport(res, src.describe(res))
+	default:
+		return fail("give a scenario, the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
+	}
+	if sloD > 0 {
+		in.SLO, in.SLOSource = sloD, "--slo "+*slo
+	}
+	r := lint.Run(in)
+	switch {
+	case *jsonOut:
+		err = r.WriteJSON(env.stdout)
+	case *sarifOut:
+		err = r.WriteSARIF(env.stdout, version.String())
+	default:
+		err = r.WriteText(env.stdout)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	if r.Count(threshold) > 0 {
+		return exitFail
+	}
+	return exitOK
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -117,6 +119,86 @@ func TestTopologyImportUsage(t *testing.T) {
 	for _, args := range [][]string{{"topology", "--help"}, {"topology", "import", "-h"}, {"help", "topology"}} {
 		if code, out, _ := runCLI("", args...); code != exitOK || !strings.Contains(out, "busdrill topology <import|lint>") {
 			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
+	}
+}
+
+// TestTopologyLintGolden: the lint of each clean template set is golden
+// and clean (exit 0); a broken variant exits 1 at --fail-on error, and
+// the reference scenario's warnings exit 1 only at --fail-on warning.
+func TestTopologyLintGolden(t *testing.T) {
+	for set, flags := range templateSets {
+		t.Run(set, func(t *testing.T) {
+			golden := inSet(t, set)
+			code, out, errOut := runCLI("", append([]string{"topology", "lint", "--slo", "8s"}, flags...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+			}
+			checkGolden(t, filepath.Join(golden, set+".lint.txt"), out)
+		})
+	}
+	t.Run("broken", func(t *testing.T) {
+		inSet(t, "backbone")
+		flags := slices.Clone(templateSets["backbone"])
+		flags[1] = "111111111111=../../../../lint/testdata/broken/self-delivery/BusStack.template.json"
+		code, out, _ := runCLI("", append([]string{"topology", "lint"}, flags...)...)
+		if code != exitFail || !strings.Contains(out, "error   self-delivery  bus/backbone-global/fan-out-to-orders/Target0") {
+			t.Errorf("exit %d\n%s", code, out)
+		}
+		for _, format := range []string{"--json", "--sarif"} {
+			code, out, _ := runCLI("", append([]string{"topology", "lint", format}, flags...)...)
+			var v map[string]any
+			if code != exitFail || json.Unmarshal([]byte(out), &v) != nil {
+				t.Errorf("%s: exit %d\n%s", format, code, out)
+			}
+		}
+		if code, _, _ := runCLI("", append([]string{"topology", "lint", "--fail-on", "none"}, flags...)...); code != exitOK {
+			t.Errorf("--fail-on none: exit %d", code)
+		}
+	})
+	t.Run("scenario", func(t *testing.T) {
+		if code, out, errOut := runCLI("", "topology", "lint", "reference"); code != exitOK {
+			t.Errorf("exit %d: %s\n%s", code, errOut, out)
+		}
+		if code, _, _ := runCLI("", "topology", "lint", "reference", "--fail-on", "warning"); code != exitFail {
+			t.Errorf("--fail-on warning: exit %d", code)
+		}
+	})
+}
+
+// TestTopologyLintLibrary: every built-in scenario lints without error
+// findings (their warnings are the library's deliberate shortcuts, such
+// as targets without DLQs) or trouble.
+func TestTopologyLintLibrary(t *testing.T) {
+	code, out, _ := runCLI("", "scenarios", "list")
+	if code != exitOK {
+		t.Fatal(out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		name := strings.Fields(line)[0]
+		if code, out, errOut := runCLI("", "topology", "lint", name, "--json"); code == exitUsage {
+			t.Errorf("%s: exit %d: %s\n%s", name, code, errOut, out)
+		}
+	}
+}
+
+// TestTopologyLintUsage: bad input exits 2.
+func TestTopologyLintUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "give a scenario, the templates"},
+		{[]string{"reference", "--fail-on", "fatal"}, `--fail-on: severity "fatal"`},
+		{[]string{"reference", "--json", "--sarif"}, "give --json or --sarif, not both"},
+		{[]string{"reference", "--slo", "soon"}, `--slo "soon": give a positive duration`},
+		{[]string{"reference", "extra"}, "give one scenario"},
+		{[]string{"reference", "--cfn", "111111111111=x.json"}, "give a scenario, or --cfn / --live, not both"},
+		{[]string{"no-such-scenario"}, "no such file, and no built-in scenario"},
+	} {
+		code, _, errOut := runCLI("", append([]string{"topology", "lint"}, c.args...)...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errOut, c.want)
 		}
 	}
 }

@@ -126,12 +126,16 @@ func (a *analysis) selfDelivery() {
 					continue
 				}
 				acct := a.owner(d)
-				if acct == a.owner(b) || !a.canPut(acct, b) || !a.matchesFrom(b, j, acct) {
+				if acct == a.owner(b) || !a.canPut(acct, b) {
+					continue
+				}
+				matched := a.matchedFrom(b, j, acct)
+				if len(matched) == 0 {
 					continue
 				}
 				id := a.t.Accounts[acct].ID
-				msg := fmt.Sprintf("the rule forwards to %s, and what %s publishes to %s matches it: its own events come back to it",
-					tg.Bus, a.accountLabel(acct), bus.Ref())
+				msg := fmt.Sprintf("the rule forwards to %s, and what %s publishes to %s matches it (%s): its own events come back to it",
+					tg.Bus, a.accountLabel(acct), bus.Ref(), a.summarize(matched))
 				fix := fmt.Sprintf(`add "account": [{"anything-but": %q}] to the pattern`, id)
 				if ex := tp.excludedAccounts(); len(ex) > 0 {
 					labels := make([]string, len(ex))
@@ -149,17 +153,18 @@ func (a *analysis) selfDelivery() {
 	}
 }
 
-// matchesFrom reports whether rule j of bus b matches some probe event of
-// account acct.
-func (a *analysis) matchesFrom(b, j, acct int) bool {
+// matchedFrom returns the probe events of account acct that rule j of bus
+// b matches.
+func (a *analysis) matchedFrom(b, j, acct int) map[EventClass]bool {
+	out := map[EventClass]bool{}
 	for _, src := range a.sources {
 		for _, dt := range a.types {
 			if slices.Contains(a.matching(b, a.envelope(a.t.Accounts[acct].ID, src, dt)), j) {
-				return true
+				out[EventClass{src, dt}] = true
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // summarize describes a set of event classes: "every event", or the

@@ -1,16 +1,21 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/busdrill/busdrill/internal/version"
+	"github.com/busdrill/busdrill/live/awsread"
+	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/topology/assemble"
 	"github.com/busdrill/busdrill/topology/cfn"
@@ -46,8 +51,12 @@ Sources:
                           several). Accounts are named after their first
                           stack (OrdersStack is orders) unless --name says.
   --live FILE             the live section (region, accounts, allowlist):
-                          read the deployed accounts with read-only calls,
-                          listed first as a plan
+                          read the deployed accounts with read-only calls
+                          (ListEventBuses, DescribeEventBus, ListRules,
+                          DescribeRule, ListTargetsByRule, GetQueueUrl,
+                          GetQueueAttributes), listed first as a plan on
+                          standard error; accounts outside allowed_accounts
+                          are refused before any call
 
 Flags:
   --region R              the Region of every stack (default us-east-1;
@@ -57,6 +66,9 @@ Flags:
   --name ACCOUNT=NAME     name an account (12-digit id) in the topology
   --org ORG_ID            the AWS Organization of every account (for
                           policies with an aws:PrincipalOrgID condition)
+  --plan                  --live: print the calls and call nothing
+  --endpoint-url URL      --live: an AWS-compatible endpoint (emulators,
+                          busdrill serve)
   --topology-only         import: print the topology section alone
   --json                  lint: print the report as JSON
   --sarif                 lint: print the report as SARIF 2.1.0 (code
@@ -99,12 +111,14 @@ func runTopology(env *cliEnv, args []string) int {
 
 // sourceFlags are the flags that say where a topology comes from.
 type sourceFlags struct {
-	cfn    []string
-	live   string
-	region string
-	params []string
-	names  []string
-	org    string
+	cfn      []string
+	live     string
+	region   string
+	params   []string
+	names    []string
+	org      string
+	plan     bool
+	endpoint string
 }
 
 func (s *sourceFlags) register(fl *pflag.FlagSet) {
@@ -114,10 +128,15 @@ func (s *sourceFlags) register(fl *pflag.FlagSet) {
 	fl.StringArrayVar(&s.params, "param", nil, "")
 	fl.StringArrayVar(&s.names, "name", nil, "")
 	fl.StringVar(&s.org, "org", "", "")
+	fl.BoolVar(&s.plan, "plan", false, "")
+	fl.StringVar(&s.endpoint, "endpoint-url", "", "")
 }
 
 // describe names the source for a lint report.
 func (s *sourceFlags) describe(res *assemble.Result) string {
+	if s.live != "" {
+		return "the accounts of " + s.live + " (Region " + res.Topology.RegionOrDefault() + ")"
+	}
 	var files []string
 	for _, spec := range s.cfn {
 		_, file, _ := strings.Cut(spec, "=")
@@ -143,7 +162,10 @@ func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string,
 		return nil, nil, false, fmt.Errorf("--org %q: an organization id starts with o-", s.org)
 	}
 	if s.live != "" {
-		return nil, nil, false, errors.New("--live: reading deployed accounts is not built yet")
+		return s.loadLive(env)
+	}
+	if s.plan || s.endpoint != "" {
+		return nil, nil, false, errors.New("--plan and --endpoint-url go with --live")
 	}
 	params, err := keyValues("--param", s.params)
 	if err != nil {
@@ -164,6 +186,34 @@ func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string,
 	}
 	res, err = cfn.Import(inputs, cfn.Options{Region: s.region, Params: params, Names: names, OrgID: s.org})
 	return res, sources, false, err
+}
+
+// loadLive reads the deployed accounts of the live section: the plan of
+// its calls first (on standard error, or alone with --plan), then the
+// read-only calls, under the live section's guards.
+func (s *sourceFlags) loadLive(env *cliEnv) (*assemble.Result, []string, bool, error) {
+	if s.region != "" || len(s.params) > 0 || len(s.names) > 0 {
+		return nil, nil, false, errors.New("--region, --param and --name go with --cfn (the live section names the Region and the accounts)")
+	}
+	cfg, err := config.Load(s.live)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	o := awsread.Options{EndpointURL: s.endpoint, OrgID: s.org}
+	plan := awsread.Plan(cfg, o)
+	if s.plan {
+		return nil, nil, true, plan.WriteText(env.stdout)
+	}
+	if err := plan.WriteText(env.stderr); err != nil {
+		return nil, nil, false, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := awsread.Import(ctx, cfg, o)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return res, []string{"the accounts of " + s.live + " (read-only calls)"}, false, nil
 }
 
 // keyValues parses repeated KEY=VALUE flags.

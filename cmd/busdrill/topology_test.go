@@ -202,3 +202,60 @@ func TestTopologyLintUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestTopologyLiveAgainstMoto: the reference backbone deployed into moto
+// imports back with --live (the plan first, on standard error) to a
+// scenario that validates, and lints; --plan calls nothing.
+func TestTopologyLiveAgainstMoto(t *testing.T) {
+	srv, live := startPatchedMoto(t)
+	if code, out, errOut := runCLI("", "aws", "deploy-fixture", "reference", "--live", live, "--endpoint-url", srv.URL()); code != exitOK {
+		t.Fatalf("deploy-fixture: exit %d: %s %s", code, out, errOut)
+	}
+	code, out, errOut := runCLI("", "topology", "import", "--live", live, "--endpoint-url", srv.URL())
+	if code != exitOK {
+		t.Fatalf("import --live: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"plan of run import:", "sts:GetCallerIdentity", "events:ListTargetsByRule", "sqs:GetQueueAttributes"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, errOut)
+		}
+	}
+	for _, want := range []string{"# Imported by busdrill topology import (Region eu-west-1) from:", "name: to-orders",
+		`pattern: '{"account":[{"anything-but":"222222222222"}]}'`, "bus: orders/local", "role: eventbridge-to-orders"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the import lacks %q:\n%s", want, out)
+		}
+	}
+	file := filepath.Join(t.TempDir(), "imported.yaml")
+	if err := os.WriteFile(file, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI("", "scenarios", "validate", file); code != exitOK {
+		t.Errorf("the live import does not validate: %s", errOut)
+	}
+	code, out, errOut = runCLI("", "topology", "lint", "--live", live, "--endpoint-url", srv.URL(), "--json")
+	var r struct {
+		Findings []struct{ Check, Resource string }
+		NotRun   []string `json:"not_run"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("lint --live: exit %d %s\n%s", code, errOut, out)
+	}
+	if !slices.ContainsFunc(r.NotRun, func(s string) bool { return strings.HasPrefix(s, "dlq-no-redrive:") }) {
+		t.Errorf("not run: %v", r.NotRun)
+	}
+	// The fixture deploys rules without their log targets: the lint sees
+	// buses without a catch-all log.
+	if !slices.ContainsFunc(r.Findings, func(f struct{ Check, Resource string }) bool {
+		return f.Check == "no-catch-all" && f.Resource == "bus/global"
+	}) {
+		t.Errorf("findings %v", r.Findings)
+	}
+	code, out, _ = runCLI("", "topology", "import", "--live", live, "--endpoint-url", "http://127.0.0.1:1", "--plan")
+	if code != exitOK || !strings.Contains(out, "nothing has been called") || strings.Contains(out, "* events:") || strings.Contains(out, "* sqs:") {
+		t.Errorf("--plan: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI("", "topology", "import", "--live", live, "--name", "111111111111=x"); code != exitUsage || !strings.Contains(errOut, "go with --cfn") {
+		t.Errorf("--name with --live: exit %d %s", code, errOut)
+	}
+}

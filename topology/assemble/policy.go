@@ -43,7 +43,7 @@ func parsePolicy(doc []byte) ([]statement, []policyNote, error) {
 	var raws []json.RawMessage
 	if t := strings.TrimSpace(string(p.Statement)); strings.HasPrefix(t, "[") {
 		if err := json.Unmarshal(p.Statement, &raws); err != nil {
-			return nil, nil, fmt.Errorf("Statement: %v", err)
+			return nil, nil, fmt.Errorf("its Statement: %v", err)
 		}
 	} else if t != "" {
 		raws = []json.RawMessage{p.Statement}
@@ -53,7 +53,7 @@ func parsePolicy(doc []byte) ([]statement, []policyNote, error) {
 	for i, raw := range raws {
 		st, ns, err := parseStatement(raw, i)
 		if err != nil {
-			return nil, nil, fmt.Errorf("Statement[%d]: %v", i, err)
+			return nil, nil, fmt.Errorf("its Statement[%d]: %v", i, err)
 		}
 		out = append(out, st...)
 		notes = append(notes, ns...)
@@ -93,14 +93,14 @@ func parseStatement(raw json.RawMessage, i int) ([]statement, []policyNote, erro
 	}
 	actions, err := strings1(s.Action)
 	if err != nil {
-		return nil, nil, fmt.Errorf("Action: %v", err)
+		return nil, nil, fmt.Errorf("its Action: %v", err)
 	}
 	if !putsEvents(actions) {
 		return nil, []policyNote{{Info, name + " does not allow events:PutEvents (" + strings.Join(actions, ", ") + "); the model checks only PutEvents"}}, nil
 	}
 	principals, service, err := principalsOf(s.Principal)
 	if err != nil {
-		return nil, nil, fmt.Errorf("Principal: %v", err)
+		return nil, nil, fmt.Errorf("its Principal: %v", err)
 	}
 	var notes []policyNote
 	if service != "" {

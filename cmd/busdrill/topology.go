@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -177,7 +176,7 @@ func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string,
 		if !ok || acct == "" || file == "" {
 			return nil, nil, false, fmt.Errorf("--cfn %q: write ACCOUNT=TEMPLATE (a 12-digit account id and a template file)", spec)
 		}
-		data, err := readTemplate(file)
+		data, err := cfn.ReadFile(file)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -232,32 +231,6 @@ func keyValues(flag string, specs []string) (map[string]string, error) {
 	return out, nil
 }
 
-// readTemplate reads a template file, refusing directories and anything
-// over the reader's limit before reading it.
-func readTemplate(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil {
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s is a directory", path)
-		}
-		if st.Mode().IsRegular() && st.Size() > cfn.MaxTemplateBytes {
-			return nil, fmt.Errorf("%s is %d bytes, over the %d MiB template limit", path, st.Size(), cfn.MaxTemplateBytes>>20)
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(f, cfn.MaxTemplateBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > cfn.MaxTemplateBytes {
-		return nil, fmt.Errorf("%s is over the %d MiB template limit", path, cfn.MaxTemplateBytes>>20)
-	}
-	return b, nil
-}
-
 func runTopologyImport(env *cliEnv, args []string) int {
 	fl := pflag.NewFlagSet("topology import", pflag.ContinueOnError)
 	fl.SetOutput(env.stderr)
@@ -297,56 +270,13 @@ func runTopologyImport(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "busdrill topology import: %s: %s\n", n.Severity, n)
 	}
 	out, err := scenarios.Scaffold(res.Topology, scenarios.ScaffoldOptions{
-		Comments: importComments(res, sources), TopologyOnly: *topoOnly,
+		Comments: res.Summary(sources), TopologyOnly: *topoOnly,
 	})
 	if err != nil {
 		return fail("%v", err)
 	}
 	env.stdout.Write(out)
 	return exitOK
-}
-
-// importComments are the comments at the top of an imported scenario:
-// where it came from, what was not imported as it is, and which names are
-// logical ids.
-func importComments(res *assemble.Result, sources []string) []string {
-	c := []string{"Imported by busdrill topology import (Region " + res.Topology.RegionOrDefault() + ") from:"}
-	for _, s := range sources {
-		c = append(c, "  "+s)
-	}
-	c = append(c, "Edit the services (what each handler does and emits), the traffic and the expectations;",
-		"busdrill scenarios validate checks the file, busdrill run runs it.")
-	if len(res.Notes) > 0 {
-		c = append(c, "", "Not imported as the source has it:")
-		for _, n := range res.Notes {
-			c = append(c, "  "+n.Severity+": "+n.String())
-		}
-	}
-	if len(res.Facts.Named) > 0 {
-		c = append(c, "", "Named by their logical id (CloudFormation generates the deployed names):")
-		c = append(c, wrap(strings.Join(res.Facts.Named, ", "), 96, "  ")...)
-	}
-	return c
-}
-
-// wrap breaks text at spaces into lines of at most width characters.
-func wrap(text string, width int, indent string) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, indent+line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, indent+line)
-	}
-	return lines
 }
 
 func runTopologyLint(env *cliEnv, args []string) int {

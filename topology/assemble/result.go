@@ -146,3 +146,47 @@ func (r *Result) ProblemsError() error {
 	}
 	return fmt.Errorf("the imported topology is not valid:\n%s", strings.Join(lines, "\n"))
 }
+
+// Summary is what the top of an imported scenario says: where it came
+// from (sources, one line each), how to go on, what was not imported as
+// the source has it, and which names are logical ids.
+func (r *Result) Summary(sources []string) []string {
+	c := []string{"Imported by busdrill topology import (Region " + r.Topology.RegionOrDefault() + ") from:"}
+	for _, s := range sources {
+		c = append(c, "  "+s)
+	}
+	c = append(c, "Edit the services (what each handler does and emits), the traffic and the expectations;",
+		"busdrill scenarios validate checks the file, busdrill run runs it.")
+	if len(r.Notes) > 0 {
+		c = append(c, "", "Not imported as the source has it:")
+		for _, n := range r.Notes {
+			c = append(c, "  "+n.Severity+": "+n.String())
+		}
+	}
+	if len(r.Facts.Named) > 0 {
+		c = append(c, "", "Named by their logical id (CloudFormation generates the deployed names):")
+		c = append(c, wrap(strings.Join(r.Facts.Named, ", "), 96, "  ")...)
+	}
+	return c
+}
+
+// wrap breaks text at spaces into lines of at most width characters
+// (a longer word stays whole).
+func wrap(text string, width int, indent string) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, indent+line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, indent+line)
+	}
+	return lines
+}

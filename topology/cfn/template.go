@@ -2,6 +2,8 @@ package cfn
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -136,6 +138,32 @@ func Parse(file string, data []byte) (*Template, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// ReadFile reads a template file, refusing a directory, and a file over
+// MaxTemplateBytes before reading it.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", path)
+		}
+		if st.Mode().IsRegular() && st.Size() > MaxTemplateBytes {
+			return nil, fmt.Errorf("%s is %d bytes, over the %d MiB template limit", path, st.Size(), MaxTemplateBytes>>20)
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxTemplateBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxTemplateBytes {
+		return nil, fmt.Errorf("%s is over the %d MiB template limit", path, MaxTemplateBytes>>20)
+	}
+	return b, nil
 }
 
 // Resource returns the resource with that logical id, or nil.

@@ -146,6 +146,11 @@ func (s *sourceFlags) describe(res *assemble.Result) string {
 
 func (s *sourceFlags) given() bool { return len(s.cfn) > 0 || s.live != "" }
 
+// importOnly reports whether a flag of an import source is set.
+func (s *sourceFlags) importOnly() bool {
+	return s.region != "" || len(s.params) > 0 || len(s.names) > 0 || s.org != "" || s.plan || s.endpoint != ""
+}
+
 // load imports the topology the flags name. plan reports that --plan
 // printed the live plan and nothing was read.
 func (s *sourceFlags) load(env *cliEnv) (res *assemble.Result, sources []string, plan bool, err error) {
@@ -322,6 +327,8 @@ func runTopologyLint(env *cliEnv, args []string) int {
 		return fail("give one scenario")
 	case fl.NArg() == 1 && src.given():
 		return fail("give a scenario, or --cfn / --live, not both")
+	case fl.NArg() == 1 && src.importOnly():
+		return fail("--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live, not a scenario")
 	case fl.NArg() == 1:
 		sc, err := loadScenario(fl.Arg(0))
 		if err != nil {

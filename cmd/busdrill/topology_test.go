@@ -195,6 +195,7 @@ func TestTopologyLintUsage(t *testing.T) {
 		{[]string{"reference", "extra"}, "give one scenario"},
 		{[]string{"reference", "--cfn", "111111111111=x.json"}, "give a scenario, or --cfn / --live, not both"},
 		{[]string{"no-such-scenario"}, "no such file, and no built-in scenario"},
+		{[]string{"reference", "--region", "eu-west-1"}, "--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live"},
 	} {
 		code, _, errOut := runCLI("", append([]string{"topology", "lint"}, c.args...)...)
 		if code != exitUsage || !strings.Contains(errOut, c.want) {

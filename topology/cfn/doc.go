@@ -14,9 +14,9 @@
 // forms, so a YAML template and its JSON twin are the same values. It
 // checks the shape (a mapping with a Resources mapping whose entries have
 // a Type) and reports every problem as an [Error] with file, line, column,
-// path and logical id. Bounds: 8 MiB of text, 200 levels of nesting,
-// 524,288 values with YAML aliases expanded; merge keys (<<) and unknown
-// tags are refused.
+// path and logical id. Bounds: 8 MiB of text (which [ReadFile] checks
+// before reading), 200 levels of nesting, 524,288 values with YAML
+// aliases expanded; merge keys (<<) and unknown tags are refused.
 //
 // # Evaluating
 //

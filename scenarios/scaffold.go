@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,6 +38,9 @@ const (
 // nothing is lost). The result is loaded before it is returned: it
 // validates, or Scaffold fails with the loader's report.
 func Scaffold(t *topology.Topology, o ScaffoldOptions) ([]byte, error) {
+	if len(t.Buses) == 0 {
+		return nil, errors.New("the topology has no event bus (no bus, rule or bus policy was found): there is no backbone to write a scenario around")
+	}
 	if o.Name == "" {
 		o.Name = "imported"
 	}

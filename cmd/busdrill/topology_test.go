@@ -109,6 +109,7 @@ func TestTopologyImportUsage(t *testing.T) {
 		{[]string{"--cfn", "111111111111=BusStack.template.json", "--param", "x"}, `--param "x": write KEY=VALUE`},
 		{[]string{"--cfn", "111111111111=BusStack.template.json", "--org", "abc"}, `--org "abc": an organization id starts with o-`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--cfn", "111111111111=../../nobus/QueueStack.template.yaml"}, "the topology has no event bus"},
 		{[]string{"--bogus"}, "unknown flag: --bogus"},
 	} {
 		code, _, errOut := runCLI("", append([]string{"topology", "import"}, c.args...)...)

@@ -21,6 +21,7 @@ import (
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/topology"
+	"github.com/busdrill/busdrill/topology/lint"
 )
 
 func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
@@ -177,6 +178,17 @@ func TestImportFromMoto(t *testing.T) {
 	}
 	if q, ok := res.Facts.Queues["delivery/dlq"]; !ok || q.Exists {
 		t.Errorf("deleted DLQ facts %+v (%v)", q, ok)
+	}
+	// ... and the lint of what is deployed reports it.
+	r := lint.Run(lint.FromImport(res, "moto"))
+	var unusable []string
+	for _, f := range r.Findings {
+		if f.Check == "queue-unusable" {
+			unusable = append(unusable, f.Resource)
+		}
+	}
+	if want := []string{"delivery/local/created/fn", "delivery/local/created/q"}; !slices.Equal(unusable, want) {
+		t.Errorf("queue-unusable on %v, want %v", unusable, want)
 	}
 }
 

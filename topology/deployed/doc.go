@@ -12,6 +12,10 @@
 //	})
 //	// res.Topology, res.Notes, res.Facts.Queues; res.Problems
 //
+// A round trip (deploy a scenario's topology t, read it back) reads with
+// OptionsFor(t) and compares res.Topology with t: the queues come back in
+// the order targets name them, archives not at all (see below).
+//
 // [Plan] lists, before anything is called, the calls [Read] makes in each
 // account: all read-only. Read walks each account in order: every bus
 // (the default bus only when it has rules or a policy) with its policy

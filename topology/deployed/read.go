@@ -26,6 +26,23 @@ type Options struct {
 	OrgID string
 }
 
+// OptionsFor reads back the accounts of a topology, in its order and
+// Region, with its organization when every account shares one: what a
+// round trip (deploy t, read it back, compare) needs.
+func OptionsFor(t *topology.Topology) Options {
+	o := Options{Region: t.RegionOrDefault()}
+	for i, a := range t.Accounts {
+		o.Accounts = append(o.Accounts, Account{Name: a.Name, ID: a.ID})
+		switch {
+		case i == 0:
+			o.OrgID = a.OrgID
+		case a.OrgID != o.OrgID:
+			o.OrgID = ""
+		}
+	}
+	return o
+}
+
 // hint ends the note of a target in an account the import does not read.
 const hint = " (add it to the live section's accounts to read it)"
 

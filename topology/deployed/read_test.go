@@ -32,12 +32,18 @@ func deployedReference() *topology.Topology {
 	return t
 }
 
-func optionsOf(t *topology.Topology) Options {
-	o := Options{Region: t.RegionOrDefault(), OrgID: topology.RefOrgID}
-	for _, a := range t.Accounts {
-		o.Accounts = append(o.Accounts, Account{Name: a.Name, ID: a.ID})
+func optionsOf(t *topology.Topology) Options { return OptionsFor(t) }
+
+func TestOptionsFor(t *testing.T) {
+	topo := deployedReference()
+	o := OptionsFor(topo)
+	if o.OrgID != topology.RefOrgID || len(o.Accounts) != 3 || o.Accounts[2] != (Account{"delivery", topology.ReferenceAccountID(2)}) {
+		t.Errorf("%+v", o)
 	}
-	return o
+	topo.Accounts[1].OrgID = "o-other"
+	if o := OptionsFor(topo); o.OrgID != "" {
+		t.Errorf("accounts of two organizations: org %q", o.OrgID)
+	}
 }
 
 // TestReadRoundTrip: a topology described the way AWS describes it reads

@@ -12,11 +12,11 @@ import (
 // element came from so that topology problems point into the file.
 func expandTopology(f *File, loc *locator, errs *yamlstrict.Errors) *topology.Topology {
 	ts := &f.Topology
-	full := len(ts.Accounts) > 0 || len(ts.Buses) > 0 || len(ts.Queues) > 0 || len(ts.Archives) > 0
+	full := len(ts.Accounts) > 0 || len(ts.Buses) > 0 || len(ts.Queues) > 0 || len(ts.Handlers) > 0 || len(ts.Archives) > 0
 	var t *topology.Topology
 	switch {
 	case ts.Reference != nil && full:
-		errs.Add(ts.Origin.At("reference"), "topology", fmt.Errorf("give either reference (the shorthand) or accounts, buses, queues and archives, not both"))
+		errs.Add(ts.Origin.At("reference"), "topology", fmt.Errorf("give either reference (the shorthand) or accounts, buses, queues, handlers and archives, not both"))
 		return nil
 	case ts.Reference != nil:
 		t = expandReference(ts.Reference, ts.Origin.At("reference"), loc)
@@ -171,6 +171,11 @@ func expandFull(ts *TopologySpec, loc *locator) *topology.Topology {
 		q := &ts.Queues[i]
 		loc.from(fmt.Sprintf("queues[%d]", i), &q.Origin)
 		t.Queues = append(t.Queues, topology.Queue{Account: q.Account, Name: q.Name})
+	}
+	for i := range ts.Handlers {
+		h := &ts.Handlers[i]
+		loc.from(fmt.Sprintf("handlers[%d]", i), &h.Origin)
+		t.Handlers = append(t.Handlers, topology.Handler{Account: h.Account, Name: h.Name})
 	}
 	for i := range ts.Archives {
 		a := &ts.Archives[i]

@@ -36,6 +36,7 @@ type TopologySpec struct {
 	Accounts []AccountSpec `yaml:"accounts,omitempty" doc:"Accounts (full form)."`
 	Buses    []BusSpec     `yaml:"buses,omitempty" doc:"Event buses with their policies and rules (full form)."`
 	Queues   []RefSpec     `yaml:"queues,omitempty" doc:"SQS-like queues: observation points and dead-letter queues."`
+	Handlers []RefSpec     `yaml:"handlers,omitempty" doc:"Lambda-like handlers that rules invoke through handler targets (full form). A service with the same account and name, and no on or pattern, plays one; the others run with the model's default handler."`
 	Archives []ArchiveSpec `yaml:"archives,omitempty" doc:"Archives of buses, for replay."`
 
 	Origin yamlstrict.Origin `yaml:"-"`

@@ -11,8 +11,8 @@ import (
 type ServiceSpec struct {
 	Name    string      `yaml:"name,omitempty" required:"true" doc:"Service name; its handler is account/name."`
 	Account string      `yaml:"account,omitempty" required:"true" doc:"The account the service runs in."`
-	Bus     string      `yaml:"bus,omitempty" doc:"The bus it consumes from, in its account. Default local."`
-	On      string      `yaml:"on,omitempty" doc:"The detail-type it consumes (give on or pattern)."`
+	Bus     string      `yaml:"bus,omitempty" doc:"The bus of the rule feeding it, in its account. Default local."`
+	On      string      `yaml:"on,omitempty" doc:"The detail-type it consumes (give on or pattern; neither for a service that plays a handler declared in topology.handlers)."`
 	Pattern PatternText `yaml:"pattern,omitempty" doc:"The pattern of the rule feeding the service, for services that consume more than one detail-type (give on or pattern)."`
 	Emit    string      `yaml:"emit,omitempty" doc:"The detail-type it publishes after processing (one of Order.Created, Delivery.Updated, Order.Updated); empty publishes nothing."`
 	EmitTo  string      `yaml:"emit_to,omitempty" doc:"The bus it publishes to (account/bus). Default: the global bus of the reference topology."`

@@ -44,6 +44,20 @@ type Scenario struct {
 	Spec *File
 	// Live is the scenario's live section, or nil.
 	Live *config.Config
+
+	// loc maps paths of Topology back to the file (see Locate).
+	loc *locator
+}
+
+// Locate returns where the file wrote the element of Topology at tpath (a
+// path as topology.Problem spells it, e.g. "buses[0].rules[1]"), and that
+// element's path in the file ("topology.buses[0].rules[1]", or the service
+// that generated it). The position is zero when it is unknown.
+func (s *Scenario) Locate(tpath string) (yamlstrict.Pos, string) {
+	if s.loc == nil {
+		return yamlstrict.Pos{}, tpath
+	}
+	return s.loc.locate(tpath)
 }
 
 // Service is a resolved service stand-in.
@@ -175,6 +189,7 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 			errs.Add(pos, path, errors.New(p.Msg))
 		}
 		s.Topology = t
+		s.loc = loc
 		trafficFailed := decodeFailedUnder(errs, "traffic")
 		before := len(errs)
 		if f.Origin.Has("traffic") { // else the decoder reported it missing

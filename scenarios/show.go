@@ -60,6 +60,9 @@ func fullSpec(t *topology.Topology) TopologySpec {
 	for _, q := range t.Queues {
 		ts.Queues = append(ts.Queues, RefSpec{Account: q.Account, Name: q.Name})
 	}
+	for _, h := range t.Handlers {
+		ts.Handlers = append(ts.Handlers, RefSpec{Account: h.Account, Name: h.Name})
+	}
 	for _, a := range t.Archives {
 		ts.Archives = append(ts.Archives, ArchiveSpec{Name: a.Name, Bus: a.Bus, Pattern: PatternText{JSON: a.Pattern}, RetentionDays: a.RetentionDays})
 	}

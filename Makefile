@@ -19,8 +19,8 @@ build:
 run: build
 	./$(BIN) run
 
-# test: formatting, vet, the whole test suite, and the scenario library's
-# expectations (the same as CI).
+# test: formatting, vet, go mod tidy, staticcheck, the whole test suite,
+# and the scenario library's expectations (the same as CI).
 test: lint unit check
 
 unit:
@@ -30,10 +30,15 @@ unit:
 check: build
 	./$(BIN) check scenarios/
 
+# STATICCHECK is the pinned staticcheck, fetched and run by go run.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 
 # bench: every benchmark, on one core, with allocation counts; then the
 # million-order run of the simulator (wall time, orders/s, engine events/s,

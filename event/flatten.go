@@ -150,18 +150,6 @@ func (f *Flat) emit(path int32, kind Kind, s string, num float64) {
 	f.Fields = append(f.Fields, Field{Str: s, Num: num, Path: path, Kind: kind, chainStart: start, chainEnd: int32(len(f.arrays))})
 }
 
-// bufString appends b to f.buf and returns a string aliasing the copy. The
-// bytes are never written again until Reset, so the alias stays stable
-// even when a later append moves the buffer.
-func (f *Flat) bufString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	start := len(f.buf)
-	f.buf = append(f.buf, b...)
-	return unsafe.String(&f.buf[start], len(b))
-}
-
 // bytesString aliases b as a string without copying. b must not change
 // while the string is in use.
 func bytesString(b []byte) string {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -250,12 +249,4 @@ func awsRestore(ctx context.Context, env *cliEnv, cfg *config.Config, endpoint, 
 		return fail(exitAborted, "%v", err)
 	}
 	return exitOK
-}
-
-func jsonIndent(v any) ([]byte, error) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }

@@ -528,15 +528,15 @@ func (l *loop) observe(dv delivery) {
 		dur := rng.Duration(s.process, l.r)
 		l.seq++
 		heap.Push(&l.timers, timed{at: dv.at + dur, seq: l.seq, fn: func(now time.Duration) {
-			l.runService(s, j, jid, k, id, accepted, now)
+			l.runService(s, jid, k, id, accepted, now)
 		}})
 	}
 }
 
 // runService is a stand-in finishing its work on an event: idempotency,
 // the side effect, and the journey's next event, published as its account.
-func (l *loop) runService(s *standIn, j *journey, jid uint64, k loadgen.Kind, id string, accepted, now time.Duration) {
-	j = &l.journeys[jid/l.stride] // the table may have grown
+func (l *loop) runService(s *standIn, jid uint64, k loadgen.Kind, id string, accepted, now time.Duration) {
+	j := &l.journeys[jid/l.stride] // looked up now: the table may have grown
 	if s.first && j.flags&jHandled == 0 {
 		j.flags |= jHandled
 		l.rec.Hop(report.HopHandler, now-accepted)

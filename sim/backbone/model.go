@@ -49,7 +49,6 @@ type Model struct {
 	detailScratch event.Flat
 	hits          []int
 	downstream    []string
-	results       []event.Result
 	// metas are the envelope metas of packed waiting events (see park).
 	metas []envMeta
 }

@@ -2,7 +2,6 @@ package backbone
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,13 +249,4 @@ func (h *harness) printNew(filter map[Kind]bool) string {
 		return "ok\n"
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -569,3 +569,9 @@ func (m *Model) growFaults() {
 // Latencies returns the model's hop latency distributions (defaults
 // applied), e.g. for a driver that reports them.
 func (m *Model) Latencies() Latency { return m.p.Latency }
+
+// HasBus reports whether the bus "account/name" exists.
+func (m *Model) HasBus(ref string) bool {
+	_, ok := m.names.Bus(ref)
+	return ok
+}

@@ -111,10 +111,10 @@ func (b *backend) resources() map[string]any {
 		Rules     []rule
 	}
 	type queueInfo struct {
-		Url, Arn                    string
-		Visible, InFlight, Delayed  int
-		DeadLetterQueue             string `json:",omitempty"`
-		MaxReceiveCount             int    `json:",omitempty"`
+		Url, Arn                   string
+		Visible, InFlight, Delayed int
+		DeadLetterQueue            string `json:",omitempty"`
+		MaxReceiveCount            int    `json:",omitempty"`
 	}
 	type account struct {
 		Id, Name string

@@ -170,8 +170,12 @@ func deleteRule(b *backend, c caller, in *ruleIn) (any, *apiError) {
 	return struct{}{}, nil
 }
 
-func enableRule(b *backend, c caller, in *ruleIn) (any, *apiError)  { return setRuleState(b, c, in, stateEnabled) }
-func disableRule(b *backend, c caller, in *ruleIn) (any, *apiError) { return setRuleState(b, c, in, stateDisabled) }
+func enableRule(b *backend, c caller, in *ruleIn) (any, *apiError) {
+	return setRuleState(b, c, in, stateEnabled)
+}
+func disableRule(b *backend, c caller, in *ruleIn) (any, *apiError) {
+	return setRuleState(b, c, in, stateDisabled)
+}
 
 func setRuleState(b *backend, c caller, in *ruleIn, state string) (any, *apiError) {
 	bus, r, err := b.events.findRule(c.account, in.EventBusName, in.Name)

@@ -40,10 +40,10 @@ type ebBus struct {
 
 type ebRule struct {
 	Name, Arn, EventPattern, State, Description string
-	ScheduleExpression, RoleArn, EventBusName  string
-	ManagedBy, CreatedBy                       string
-	compiled                                   *pattern.Pattern
-	targets                                    []*ebTarget // in PutTargets order
+	ScheduleExpression, RoleArn, EventBusName   string
+	ManagedBy, CreatedBy                        string
+	compiled                                    *pattern.Pattern
+	targets                                     []*ebTarget // in PutTargets order
 }
 
 // ebTarget is a target as PutTargets gave it, plus what serve made of it.

@@ -218,8 +218,12 @@ type actuator struct{ fs *faultSchedule }
 
 func (a actuator) b() *backend { return a.fs.b }
 
-func (a actuator) DisableRule(bus, rule string) error { return a.b().faultRuleState(bus, rule, stateDisabled) }
-func (a actuator) EnableRule(bus, rule string) error  { return a.b().faultRuleState(bus, rule, stateEnabled) }
+func (a actuator) DisableRule(bus, rule string) error {
+	return a.b().faultRuleState(bus, rule, stateDisabled)
+}
+func (a actuator) EnableRule(bus, rule string) error {
+	return a.b().faultRuleState(bus, rule, stateEnabled)
+}
 
 func (a actuator) RemoveStatement(bus, sid string) error {
 	eb := a.b().busByRef(bus)
@@ -343,4 +347,3 @@ func (b *backend) faultRuleState(bus, rule, state string) error {
 	r.State = state
 	return nil
 }
-

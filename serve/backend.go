@@ -20,7 +20,6 @@ type backend struct {
 	region string
 	model  *backbone.Model
 	epoch  time.Time
-	now    sim.Time
 
 	events *events
 	queues *queues
@@ -72,20 +71,20 @@ func newBackend(opts *Options, t *topology.Topology, params backbone.Params, sta
 	return b, nil
 }
 
-// advance runs the model up to t.
+// advance runs the model up to t (never backwards).
 func (b *backend) advance(t sim.Time) {
-	if t < b.now {
-		t = b.now
-	}
-	b.model.RunUntil(t)
-	b.now = t
+	b.model.RunUntil(max(t, b.model.Now()))
 }
+
+// now is the model's current instant: the request's during a job, the
+// event's while the model runs one (a wake-up, a delivery).
+func (b *backend) now() sim.Time { return b.model.Now() }
 
 // nextEventTime is when the model has work next.
 func (b *backend) nextEventTime() sim.Time { return b.model.NextEventTime() }
 
 // wall is the backend's now on the calendar.
-func (b *backend) wall() time.Time { return b.model.Wall(b.now) }
+func (b *backend) wall() time.Time { return b.model.Wall(b.now()) }
 
 // shutdown ends pending long polls (the server is stopping).
 func (b *backend) shutdown() { b.queues.releaseAll() }

@@ -207,7 +207,7 @@ func (fs *faultSchedule) inject(opts Options, r *http.Request) (any, int) {
 		return map[string]string{"error": f.Kind + " faults are the producer's, not the backbone's"}, http.StatusBadRequest
 	}
 	dur := f.End - f.Start
-	f.Start = fs.b.now.Sub(fs.zero)
+	f.Start = fs.b.now().Sub(fs.zero)
 	f.End = f.Start + dur
 	fs.tl.Faults = append(fs.tl.Faults, f)
 	fs.order = append(fs.order, f.Name)
@@ -218,7 +218,7 @@ func (fs *faultSchedule) inject(opts Options, r *http.Request) (any, int) {
 		return map[string]string{"error": st}, http.StatusBadRequest
 	}
 	if dur > 0 && !p.Instant() && !p.WholeRun {
-		fs.b.at(fs.b.now.Add(dur), func() { fs.revert(p) })
+		fs.b.at(fs.b.now().Add(dur), func() { fs.revert(p) })
 	}
 	return map[string]string{"name": f.Name, "state": fs.states[f.Name]}, http.StatusOK
 }

@@ -56,7 +56,7 @@ func runPutEvents(b *backend, c caller, x any, _ func() bool, reply func(any, *a
 	if b.faults != nil {
 		b.faults.published(req.entries)
 	}
-	if b.ackDelay && resp.AckAt > b.now {
+	if b.ackDelay && resp.AckAt > b.now() {
 		b.at(resp.AckAt, func() { reply(out, err) })
 		return
 	}

@@ -122,7 +122,7 @@ func (fs *faultSchedule) published(entries []event.Entry) {
 	}
 	for i := range entries {
 		if n, ok := metadataInt(entries[i].Detail, "intended_ns"); ok && n >= 0 {
-			z := fs.b.now.Add(-time.Duration(n))
+			z := fs.b.now().Add(-time.Duration(n))
 			fs.arm(max(z, 0))
 			return
 		}
@@ -167,7 +167,7 @@ func (fs *faultSchedule) revert(f *chaos.Fault) {
 }
 
 func (fs *faultSchedule) note(f *chaos.Fault, what string, err error) {
-	at := fs.b.now.Sub(fs.zero).Round(time.Millisecond)
+	at := fs.b.now().Sub(fs.zero).Round(time.Millisecond)
 	if err != nil {
 		fs.states[f.Name] = "failed: " + err.Error()
 		fmt.Fprintf(fs.log, "fault %s: %s at +%v failed: %v\n", f.Name, what, at, err)

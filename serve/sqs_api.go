@@ -430,7 +430,7 @@ func receiveMessage(b *backend, c caller, in *sqsIn, alive func() bool, reply fu
 		wait = time.Duration(*in.WaitTimeSeconds) * time.Second
 	}
 	sysAttrs := append(append([]string(nil), in.AttributeNames...), in.MessageSystemAttributeNames...)
-	b.queues.wait(q, &waiter{max: n, visibility: vis, deadline: b.now.Add(wait), alive: alive, reply: func(msgs []*message) {
+	b.queues.wait(q, &waiter{max: n, visibility: vis, deadline: b.now().Add(wait), alive: alive, reply: func(msgs []*message) {
 		out := make([]apiMessage, 0, len(msgs))
 		for _, m := range msgs {
 			out = append(out, b.queues.shape(m, sysAttrs, in.MessageAttributeNames))
@@ -500,10 +500,10 @@ func (qs *queues) changeVisibility(q *queue, handle string, vt *int) *apiError {
 	if vt == nil || *vt < 0 || *vt > 43200 {
 		return errInvalidAttrValue("VisibilityTimeout")
 	}
-	if m.visibleAt <= qs.b.now {
+	if m.visibleAt <= qs.b.now() {
 		return &apiError{Code: "MessageNotInflight", QueryCode: "AWS.SimpleQueueService.MessageNotInflight", Message: "Message does not exist or is not available for visibility timeout change."}
 	}
-	m.visibleAt = qs.b.now.Add(time.Duration(*vt) * time.Second)
+	m.visibleAt = qs.b.now().Add(time.Duration(*vt) * time.Second)
 	qs.serve(q)
 	return nil
 }

@@ -101,7 +101,7 @@ func (qs *queues) send(q *queue, body string, attrs []msgAttr, delay time.Durati
 	if q.live >= MaxQueueMessages {
 		return nil
 	}
-	now := qs.b.now
+	now := qs.b.now()
 	qs.serial++
 	m := &message{id: uuidOf(0x5e, qs.serial), body: body, md5: md5Hex(body), attrs: attrs,
 		sent: now, visibleAt: now.Add(delay)}
@@ -114,7 +114,7 @@ func (qs *queues) send(q *queue, body string, attrs []msgAttr, delay time.Durati
 
 // visible returns up to n visible messages, marking them received.
 func (qs *queues) receive(q *queue, n int, visibility time.Duration) []*message {
-	now := qs.b.now
+	now := qs.b.now()
 	qs.expire(q)
 	var out []*message
 	for _, m := range q.msgs {
@@ -166,7 +166,7 @@ func (qs *queues) remove(q *queue, m *message) {
 
 // expire drops messages older than the retention period.
 func (qs *queues) expire(q *queue) {
-	cut := qs.b.now.Add(-q.retention)
+	cut := qs.b.now().Add(-q.retention)
 	for _, m := range q.msgs {
 		if m.sent >= cut {
 			break
@@ -201,7 +201,7 @@ func (qs *queues) compact(q *queue) {
 // wake-up for the earliest moment the others may be (a message becoming
 // visible, or a wait ending).
 func (qs *queues) serve(q *queue) {
-	now := qs.b.now
+	now := qs.b.now()
 	for len(q.waiters) > 0 {
 		w := q.waiters[0]
 		if w.done || !w.alive() {
@@ -267,7 +267,7 @@ func (qs *queues) releaseAll() {
 
 // counts are ApproximateNumberOfMessages, ...NotVisible and ...Delayed.
 func (qs *queues) counts(q *queue) (visible, inFlight, delayed int) {
-	now := qs.b.now
+	now := qs.b.now()
 	qs.expire(q)
 	for _, m := range q.msgs {
 		switch {

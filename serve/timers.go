@@ -29,7 +29,7 @@ func (b *backend) at(t sim.Time, fn func()) int64 {
 	}
 	tm.next++
 	tm.fns[tm.next] = fn
-	b.model.WakeAt(max(t, b.now), tm.id, tm.next)
+	b.model.WakeAt(max(t, b.now()), tm.id, tm.next)
 	return tm.next
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/topology"
+	"gopkg.in/yaml.v3"
 )
 
 // The control endpoints, loopback only:
@@ -187,8 +188,28 @@ func (fs *faultSchedule) inject(opts Options, r *http.Request) (any, int) {
 	if err != nil {
 		return map[string]string{"error": err.Error()}, http.StatusBadRequest
 	}
+	// "at" is now; without "for" a windowed fault lasts until cleared.
+	var doc yaml.Node
+	if err := yaml.Unmarshal(body, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return map[string]string{"error": "the body must be one fault, a YAML or JSON mapping"}, http.StatusBadRequest
+	}
+	m := doc.Content[0]
+	keys := map[string]string{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		keys[m.Content[i].Value] = m.Content[i+1].Value
+	}
+	add := func(k, v string) {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &yaml.Node{Kind: yaml.ScalarNode, Value: v})
+	}
+	if _, ok := keys["at"]; !ok {
+		add("at", "0s")
+	}
+	instant := keys["kind"] == chaos.KindReplay || keys["kind"] == chaos.KindRedrive
+	if _, ok := keys["for"]; !ok && !instant {
+		add("for", "87600h")
+	}
 	var spec chaos.Spec
-	if err := yamlstrict.Decode("fault", body, &spec); err != nil {
+	if err := yamlstrict.DecodeNode("fault", &doc, &spec); err != nil {
 		return map[string]string{"error": err.Error()}, http.StatusBadRequest
 	}
 	env := fs.env(opts)

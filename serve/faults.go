@@ -69,6 +69,9 @@ type faultSchedule struct {
 func newFaultSchedule(b *backend, opts *Options) *faultSchedule {
 	fs := &faultSchedule{b: b, log: opts.Log, active: map[string]*chaos.Fault{}, states: map[string]string{},
 		saved: map[string]policyStatement{}, tl: &chaos.Timeline{}}
+	if fs.log == nil {
+		fs.log = io.Discard
+	}
 	sc := opts.Scenario
 	if sc != nil && sc.Faults != nil && opts.Faults != FaultsNone {
 		for _, f := range sc.Faults.Faults {

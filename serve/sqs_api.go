@@ -431,6 +431,10 @@ func receiveMessage(b *backend, c caller, in *sqsIn, alive func() bool, reply fu
 	}
 	sysAttrs := append(append([]string(nil), in.AttributeNames...), in.MessageSystemAttributeNames...)
 	b.queues.wait(q, &waiter{max: n, visibility: vis, deadline: b.now().Add(wait), alive: alive, reply: func(msgs []*message) {
+		if len(msgs) == 0 {
+			reply(map[string][]apiMessage{}, nil) // SQS answers {} when nothing came
+			return
+		}
 		out := make([]apiMessage, 0, len(msgs))
 		for _, m := range msgs {
 			out = append(out, b.queues.shape(m, sysAttrs, in.MessageAttributeNames))

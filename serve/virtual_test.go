@@ -54,7 +54,7 @@ func messages(t *testing.T, r *result) []apiMessage {
 	return r.out.(map[string][]apiMessage)["Messages"]
 }
 
-func intp(v int) *int { return &v }
+func intp(v int) *int       { return &v }
 func strp(s string) *string { return &s }
 
 // Visibility timeouts, receive counts, delays and long polls on the

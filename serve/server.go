@@ -50,6 +50,10 @@ type Options struct {
 	Clock Clock
 	// Log receives one line per notable event (faults applied).
 	Log io.Writer
+	// AccessLog, when set, receives one line per API call, at the
+	// model's instant of the call: "TIME SERVICE OPERATION ACCOUNT CODE"
+	// (TIME RFC 3339 with nanoseconds, CODE "-" for success).
+	AccessLog io.Writer
 }
 
 // DefaultListen is serve's default address.
@@ -69,6 +73,21 @@ type Server struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	logMu  sync.Mutex
+}
+
+// access writes one access-log line.
+func (s *Server) access(at time.Time, service, op, account string, err *apiError) {
+	if s.opts.AccessLog == nil {
+		return
+	}
+	code := "-"
+	if err != nil {
+		code = err.Code
+	}
+	s.logMu.Lock()
+	fmt.Fprintf(s.opts.AccessLog, "%s %s %s %s %s\n", at.UTC().Format(time.RFC3339Nano), service, op, account, code)
+	s.logMu.Unlock()
 }
 
 // New builds a server and its backend (preloading the scenario) without
@@ -221,12 +240,13 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, service, op s
 	var out any
 	var aerr *apiError
 	var reqID string
+	var at time.Time
 	if derr != nil {
 		aerr = derr
 	}
 	ctx := r.Context()
 	done := s.loop.do(ctx, func(b *backend, reply func()) {
-		reqID = b.requestID()
+		reqID, at = b.requestID(), b.wall()
 		if aerr != nil {
 			b.count(service, op, aerr.Code)
 			reply()
@@ -253,6 +273,7 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, service, op s
 		}
 		return
 	}
+	s.access(at, service, op, c.account, aerr)
 	if aerr != nil {
 		wire.WriteJSONError(w, ct, reqID, ns, aerr)
 		return
@@ -283,8 +304,9 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, body []byte)
 	var out any
 	var aerr *apiError
 	var reqID string
+	var at time.Time
 	done := s.loop.do(r.Context(), func(b *backend, reply func()) {
-		reqID = b.requestID()
+		reqID, at = b.requestID(), b.wall()
 		out, aerr = runSTS(b, c, action, form)
 		code := ""
 		if aerr != nil {
@@ -296,6 +318,7 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, body []byte)
 	if !done {
 		return
 	}
+	s.access(at, "sts", action, c.account, aerr)
 	if aerr != nil {
 		wire.WriteXMLError(w, wire.STSNamespace, reqID, aerr)
 		return

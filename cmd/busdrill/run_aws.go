@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+
 	"context"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -59,9 +62,16 @@ type awsRunOptions struct {
 // traffic, roll back, and write the partial results marked interrupted.
 func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 	cfg := opts.Live
+	var creds aws.CredentialsProvider
+	if cfg == nil && opts.LiveFile == "" && config.LoopbackEndpoint(opts.EndpointURL) {
+		// A rehearsal against busdrill serve: the scenario's own ids, and
+		// fixed credentials (never the user's) to assume roles with.
+		cfg, creds = config.Rehearsal(sc.Topology), rehearsalCredentials
+		fmt.Fprintf(env.stderr, "busdrill run: no live section: rehearsing against %s with the scenario's accounts\n", opts.EndpointURL)
+	}
 	if cfg == nil {
 		if opts.LiveFile == "" {
-			fmt.Fprintln(env.stderr, "busdrill run: --target aws needs a live section: the scenario's live: key or --live FILE (region, accounts, allowed_accounts)")
+			fmt.Fprintln(env.stderr, "busdrill run: --target aws needs a live section: the scenario's live: key or --live FILE (region, accounts, allowed_accounts), unless --endpoint-url is a local emulator such as busdrill serve")
 			return exitUsage
 		}
 		var err error
@@ -123,7 +133,7 @@ func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 		chaosDone <- schedule.Run(chaosCtx, e, sc.Faults)
 	}
 	out, err := session.Run(ctx, session.Options{
-		Scenario: sc, Config: cfg, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard,
+		Scenario: sc, Config: cfg, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard, Credentials: creds,
 		ObserveOnly: opts.ObserveOnly, Keep: opts.Keep, JournalPath: opts.Journal, Version: version.String(),
 		SettleEarly: opts.SettleEarly, Log: env.stderr, Progress: progress, OnStart: onStart,
 	})
@@ -184,6 +194,11 @@ func runAWS(env *cliEnv, sc *scenarios.Scenario, opts awsRunOptions) int {
 	}
 	return exitOK
 }
+
+// rehearsalCredentials are the base credentials of a rehearsal without a
+// live section: a local emulator only reads the access key id, and the
+// user's own credentials stay out of it.
+var rehearsalCredentials = credentials.NewStaticCredentialsProvider("AKIABUSDRILLREHEARSAL", "busdrill-rehearsal", "")
 
 // awsMeta is meta.json of a live run.
 type awsMeta struct {

@@ -64,6 +64,8 @@ Flags:
                            time 0 of the fault schedule: the start of the
                            busdrill run whose orders arrive (default, read
                            from the first order's metadata) or serve's start
+  --access-log             one line per API call on standard error: time,
+                           service, operation, account, error code
   --stand-ins              play the scenario's services in their Lambda-like
                            handler targets (for busdrill run --observe-only
                            and other observers; a default busdrill run plays
@@ -95,6 +97,7 @@ func runServe(env *cliEnv, args []string) int {
 	faults := fl.String("faults", serve.FaultsBackbone, "")
 	clock := fl.String("fault-clock", serve.FaultClockTraffic, "")
 	standIns := fl.Bool("stand-ins", false, "")
+	accessLog := fl.Bool("access-log", false, "")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintln(env.stdout, serveUsage)
@@ -117,6 +120,9 @@ func runServe(env *cliEnv, args []string) int {
 	opts := serve.Options{
 		Listen: *listen, AllowNonLoopback: *allow, ControlPlaneLag: d.D(), Seed: *seed, SeedSet: fl.Changed("seed"),
 		Region: *region, Faults: *faults, FaultClock: *clock, StandIns: *standIns, Log: env.stderr,
+	}
+	if *accessLog {
+		opts.AccessLog = env.stderr
 	}
 	if *accounts != "" {
 		if opts.Accounts, err = serve.LoadAccounts(*accounts); err != nil {

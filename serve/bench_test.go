@@ -44,7 +44,8 @@ import (
 //	                         moto (skipped without it): entries/s of each
 //	                         and their ratio
 //
-//	go test -run '^$' -bench Serve -benchtime 2000x ./serve
+//	go test -run '^$' -bench '^BenchmarkServe$' -cpu 2 -benchtime 5000x ./serve
+//	go test -run '^$' -bench '^BenchmarkServeVsMoto$' -cpu 2 -benchtime 1x ./serve
 
 // fastClients are SDK clients with enough idle connections for the
 // publishers (the SDK keeps 10 per host by default).

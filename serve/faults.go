@@ -62,8 +62,6 @@ type faultSchedule struct {
 	armed  bool
 	// saved statements of revoked policy statements, by bus#sid.
 	saved map[string]policyStatement
-	// poisoned journeys, by service handler (stand-ins only).
-	poisoned map[string]map[uint64]bool
 }
 
 func newFaultSchedule(b *backend, opts *Options) *faultSchedule {

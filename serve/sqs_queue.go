@@ -44,10 +44,10 @@ type message struct {
 
 // queue is one SQS queue.
 type queue struct {
-	name, account, ref, arn, url string
-	attrs                        map[string]string // settable attributes as given
-	tags                         map[string]string
-	created, modified            time.Time
+	name, account, ref, arn string
+	attrs                   map[string]string // settable attributes as given
+	tags                    map[string]string
+	created, modified       time.Time
 
 	visibility, delay, retention time.Duration
 	waitTime                     time.Duration
@@ -72,7 +72,6 @@ type waiter struct {
 	visibility time.Duration
 	deadline   sim.Time
 	reply      func([]*message)
-	timer      int64
 	done       bool
 	alive      func() bool
 }

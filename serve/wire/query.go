@@ -14,12 +14,6 @@ const STSNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 // </ResponseMetadata></ActionResponse>. result is marshalled by
 // encoding/xml as the children of the Result element.
 func WriteXML(w http.ResponseWriter, ns, action, requestID string, result any) {
-	type meta struct {
-		RequestID string `xml:"RequestId"`
-	}
-	type wrapped struct {
-		Inner any `xml:",innerxml"`
-	}
 	inner, err := xml.Marshal(result)
 	if err != nil {
 		WriteXMLError(w, ns, requestID, &Error{Code: "InternalFailure", Message: err.Error(), Status: 500, Receiver: true})

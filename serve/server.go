@@ -301,6 +301,12 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, body []byte)
 		wire.WriteXMLError(w, wire.STSNamespace, "", wire.MissingAuth())
 		return
 	}
+	if cred, _ := wire.Credential(r); cred.Service != "" && cred.Service != "sts" {
+		// An old SQS client speaks the query protocol: say so plainly.
+		wire.WriteXMLError(w, wire.STSNamespace, "", &wire.Error{Code: "InvalidAction",
+			Message: "busdrill serve speaks the query protocol for STS only; " + cred.Service + " is served with the JSON protocol (X-Amz-Target), which current SDKs and the AWS CLI v2 use."})
+		return
+	}
 	var out any
 	var aerr *apiError
 	var reqID string

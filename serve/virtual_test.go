@@ -165,3 +165,37 @@ func TestFaultScheduleOnTheTrafficClock(t *testing.T) {
 		t.Fatalf("backbone selection kept %v", b.faults.tl.Names())
 	}
 }
+
+// A fault live mode cannot inject (an outage of a service) runs on serve's
+// own schedule and takes effect: the service's invocations fail and are
+// retried while it lasts.
+func TestBackboneFaultTakesEffect(t *testing.T) {
+	sc, err := scenarios.Builtin("consumer-outage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBackend(t, Options{Scenario: sc, FaultClock: FaultClockStart})
+	if len(b.faults.tl.Faults) != 1 {
+		t.Fatalf("the backbone selection has %v", b.faults.tl.Names())
+	}
+	at(b, time.Minute+time.Second)
+	if st := b.faults.states["delivery-down"]; st != "active" {
+		t.Fatalf("at 1m1s the outage is %q", st)
+	}
+	in, _ := decodePutEvents([]byte(`{"Entries":[{"Source":"busdrill.orders","DetailType":"Order.Created","EventBusName":"arn:aws:events:us-east-1:111111111111:event-bus/global","Detail":"{}"}]}`))
+	call(b, eventsOps["PutEvents"], "222222222222", in.(*putEventsReq))
+	at(b, 2*time.Minute)
+	retries := uint64(0)
+	for _, m := range b.model.Metrics() {
+		if m.Name == "RetryInvocationAttempts" && m.Scope == "delivery/local" {
+			retries = m.Value
+		}
+	}
+	if retries == 0 {
+		t.Fatalf("no retried invocation on delivery/local during the outage: %v", b.model.Metrics())
+	}
+	at(b, 3*time.Minute+time.Second)
+	if st := b.faults.states["delivery-down"]; st != "done" {
+		t.Fatalf("after its window the outage is %q", st)
+	}
+}

@@ -43,7 +43,7 @@ lint:
 # peak RSS).
 bench:
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkServe' -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
-	$(GO) test -run '^$$' -bench '^BenchmarkServe$$' -cpu 2 -benchtime 5000x ./serve
+	$(GO) test -run '^$$' -bench '^BenchmarkServe$$' -cpu 2 -benchtime 6000x ./serve
 	$(GO) test -run '^$$' -bench '^BenchmarkServeVsMoto$$' -cpu 2 -benchtime 1x ./serve
 	./scripts/bench-million.sh
 

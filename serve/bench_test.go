@@ -199,7 +199,7 @@ func simpleBackbone(b *testing.B, c clients, account string) []string {
 }
 
 func BenchmarkServeVsMoto(b *testing.B) {
-	const calls, publishers = 20, 4 // moto handles a few events per second
+	const calls, publishers = 50, 4 // moto handles tens of entries per second
 	rate := func(url, key, account string) float64 {
 		c := fastClients(url, key, publishers)
 		queues := simpleBackbone(b, c, account)

@@ -1,9 +1,12 @@
 package serve
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/sim"
 )
@@ -197,5 +200,39 @@ func TestBackboneFaultTakesEffect(t *testing.T) {
 	at(b, 3*time.Minute+time.Second)
 	if st := b.faults.states["delivery-down"]; st != "done" {
 		t.Fatalf("after its window the outage is %q", st)
+	}
+}
+
+// With stand-ins, the scenario's services run in their handler targets:
+// an Order.Created leads to the delivery service's Delivery.Updated and
+// the order service's Order.Updated, published as their accounts.
+func TestStandInsPlayTheJourney(t *testing.T) {
+	sc, err := scenarios.Builtin("reference")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newTestBackend(t, Options{Scenario: sc, StandIns: true})
+	f, err := loadgen.NewFactory(loadgen.FactoryConfig{RunID: "r1", Payload: sc.Traffic.Payload, Origins: sc.Traffic.Origins}, rng.NewStreams(sc.Seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := f.Order(loadgen.Arrival{Index: 0})
+	e := f.Entry(&o, loadgen.OrderCreated)
+	body, _ := json.Marshal(map[string]any{"Entries": []map[string]any{{"Source": e.Source, "DetailType": e.DetailType,
+		"Detail": string(e.Detail), "EventBusName": "arn:aws:events:us-east-1:111111111111:event-bus/global"}}})
+	in, derr := decodePutEvents(body)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	call(b, eventsOps["PutEvents"], "222222222222", in.(*putEventsReq))
+	at(b, time.Minute)
+	calls := map[string]uint64{}
+	for _, m := range b.model.Metrics() {
+		if m.Name == "PutEventsApproximateCallCount" {
+			calls[m.Scope] = m.Value
+		}
+	}
+	if calls["orders"] != 2 || calls["delivery"] != 1 {
+		t.Fatalf("PutEvents calls by account %v, want orders 2 (Order.Created, Order.Updated) and delivery 1", calls)
 	}
 }

@@ -116,6 +116,24 @@ func (b *backend) account(id string) string {
 	return name
 }
 
+// MaxAccounts bounds the accounts serve knows (every 12-digit key and
+// every account an ARN names is one): past it, every call is refused with
+// LimitExceededException until serve restarts. A call adds at most the
+// accounts its ARNs name, so the total stays within a call's worth of it.
+const MaxAccounts = 10000
+
+// full refuses calls once MaxAccounts accounts are known.
+func (b *backend) full() *apiError {
+	if len(b.events.accounts) < MaxAccounts {
+		return nil
+	}
+	return &apiError{Code: "LimitExceededException", Message: "busdrill serve knows 10000 accounts, its limit: restart it."}
+}
+
+// MaxLogTargets bounds the log-group (and other sink) targets whose
+// deliveries are counted.
+const MaxLogTargets = 10000
+
 // accountName is the model's name of an account that first appears by
 // its id (a caller, an ARN): "acct-<id>". A preloaded scenario's accounts
 // keep their names.
@@ -142,7 +160,9 @@ func (b *backend) observe(o *backbone.Observation) {
 		}
 		if o.Consumer != "" {
 			if t := b.events.targetByConsumer(o.Consumer); t != nil && t.kind != topology.KindHandler {
-				b.logs[t.Arn]++
+				if _, ok := b.logs[t.Arn]; ok || len(b.logs) < MaxLogTargets {
+					b.logs[t.Arn]++
+				}
 			}
 		}
 	case backbone.KindDeadLettered:

@@ -100,8 +100,10 @@
 //
 // # Bounds
 //
-// Request bodies ([MaxRequestBytes]), queues ([MaxQueues]) and their
-// messages ([MaxQueueMessages]), assumed-role sessions remembered
+// Request bodies ([MaxRequestBytes]), accounts ([MaxAccounts]), queues
+// ([MaxQueues]) and their messages ([MaxQueueMessages]), archives and
+// replays per account ([MaxArchivesPerAccount], [MaxReplaysPerAccount]),
+// counted log targets ([MaxLogTargets]), assumed-role sessions remembered
 // ([MaxSessions]), busdrill runs followed by the stand-ins ([MaxRuns]),
 // the model's bus and queue references (backbone.MaxSlots), rules per bus,
 // targets per rule, buses per account, tags and policy sizes (AWS's

@@ -23,8 +23,18 @@ func replayARN(region, account, name string) string {
 	return "arn:aws:events:" + region + ":" + account + ":replay/" + name
 }
 
+// Serve's bounds on archives and replays per account (AWS publishes
+// none it would hit first).
+const (
+	MaxArchivesPerAccount = 100
+	MaxReplaysPerAccount  = 1000
+)
+
 func createArchive(b *backend, c caller, in *archiveIn) (any, *apiError) {
 	a := b.events.acct(c.account)
+	if len(a.archives) >= MaxArchivesPerAccount {
+		return nil, limitExceeded()
+	}
 	if !archiveNameRe.MatchString(in.ArchiveName) {
 		return nil, validationf("1 validation error detected: Value '%s' at 'archiveName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.ArchiveName)
 	}
@@ -123,6 +133,9 @@ func deleteArchive(b *backend, c caller, in *archiveIn) (any, *apiError) {
 
 func startReplay(b *backend, c caller, in *replayIn) (any, *apiError) {
 	a := b.events.acct(c.account)
+	if len(a.replays) >= MaxReplaysPerAccount {
+		return nil, limitExceeded()
+	}
 	if !ruleNameRe.MatchString(in.ReplayName) {
 		return nil, validationf("1 validation error detected: Value '%s' at 'replayName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+", in.ReplayName)
 	}

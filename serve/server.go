@@ -247,6 +247,9 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, service, op s
 	ctx := r.Context()
 	done := s.loop.do(ctx, func(b *backend, reply func()) {
 		reqID, at = b.requestID(), b.wall()
+		if aerr == nil {
+			aerr = b.full()
+		}
 		if aerr != nil {
 			b.count(service, op, aerr.Code)
 			reply()
@@ -313,7 +316,9 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, body []byte)
 	var at time.Time
 	done := s.loop.do(r.Context(), func(b *backend, reply func()) {
 		reqID, at = b.requestID(), b.wall()
-		out, aerr = runSTS(b, c, action, form)
+		if aerr = b.full(); aerr == nil {
+			out, aerr = runSTS(b, c, action, form)
+		}
 		code := ""
 		if aerr != nil {
 			code = aerr.Code

@@ -31,8 +31,8 @@ import (
 // the largest number of rules and targets that existed at once and by
 // the distinct bus and queue references ever named (MaxSlots each).
 
-// MaxSlots bounds the distinct bus references and queue references the
-// runtime control plane keeps slots for.
+// MaxSlots bounds the distinct bus references, queue references and
+// target roles the runtime control plane keeps slots for.
 const MaxSlots = 10000
 
 // TargetSpec is one target of a rule, as PutTargets gives it.
@@ -319,8 +319,11 @@ func (m *Model) targetState(bus, rule string, t TargetSpec) (targetState, error)
 		}
 		d := &m.buses[ts.dest]
 		ts.arn, ts.crossAcct = d.arn, d.acct != bs.acct
-		if t.Role != "" {
-			ts.role = m.roleIndex(m.accounts[bs.acct].name + "/" + t.Role)
+		if key := m.accounts[bs.acct].name + "/" + t.Role; t.Role != "" {
+			if _, known := m.roles[key]; !known && len(m.roles) >= MaxSlots {
+				return ts, &APIError{Code: CodeLimitExceeded, Message: "The requested resource exceeds the maximum number allowed."}
+			}
+			ts.role = m.roleIndex(key)
 		}
 		ts.lat, ts.r = m.p.Latency.Forward, m.rForward
 	case topology.KindQueue:

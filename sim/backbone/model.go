@@ -370,10 +370,6 @@ func (m *Model) RunUntilIdle(maxEvents uint64) bool {
 func (m *Model) dispatch(e ev) {
 	switch e.kind {
 	case evIngest:
-		if m.buses[e.bus].deleted {
-			m.dropStale(e, CauseUnknownBus)
-			return
-		}
 		m.ingest(e.rec, int(e.bus), e.hopped, e.dup)
 	case evInvoke:
 		m.invoke(e)

@@ -18,6 +18,10 @@ const (
 // drops the event for its targets: nothing is kept for later.
 func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 	bs := &m.buses[b]
+	if bs.deleted { // deleted since the event was sent to it (runtime.go)
+		m.dropStale(ev{rec: rec, bus: int32(b), hopped: hopped}, CauseUnknownBus)
+		return
+	}
 	if o := m.at(m.begin(KindIngested, rec), b, -1, -1); o != nil {
 		o.Hopped, o.Duplicate = hopped, dup
 		m.emit(o)

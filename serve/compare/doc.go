@@ -23,7 +23,10 @@
 // see and leaves in flight; per (sender, cause), the live run's DLQ
 // messages against the simulator's dead-lettered probe routes; orders
 // sent, not sent by cause, and completed. Counts must agree except within
-// one order of each fault window's edge (a wall-clock boundary). Where the
-// two book the same events differently (listed in known, with the reason),
-// the test checks the difference is exactly the known one.
+// one order of each fault window's edge (a wall-clock boundary: the
+// orders between the simulator's exact edge and the live run's, which
+// serve's access log gives, widened by the model's latencies and the live
+// publisher's largest lag). Where the two book the same events
+// differently (listed in compared, with the reason), the test accepts
+// exactly those differences; any other fails it.
 package compare

@@ -40,11 +40,16 @@ lint:
 	$(GO) mod tidy -diff
 	$(GO) run $(STATICCHECK) ./...
 
-# bench: every benchmark, on one core, with allocation counts; then the
+# bench: every benchmark, on one core, with allocation counts; busdrill
+# serve through aws-sdk-go-v2 on loopback on both cores (sustained
+# PutEvents entries/s with fan-out and SQS delivery, API latency p50/p99,
+# and the same load against moto where it is installed); then the
 # million-order run of the simulator (wall time, orders/s, engine events/s,
 # peak RSS).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkServe' -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench '^BenchmarkServe$$' -cpu 2 -benchtime 6000x ./serve
+	$(GO) test -run '^$$' -bench '^BenchmarkServeVsMoto$$' -cpu 2 -benchtime 1x ./serve
 	./scripts/bench-million.sh
 
 # fuzz: each fuzz target for FUZZTIME (go test fuzzes one target at a time).

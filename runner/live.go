@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
@@ -43,6 +45,9 @@ type LiveOptions struct {
 	// Progress, when set, is called about once a second.
 	Progress   func(drill.Progress)
 	Interrupts *Interrupts
+	// Credentials replace the standard chain for the base credentials (a
+	// rehearsal against busdrill serve; tests).
+	Credentials aws.CredentialsProvider
 }
 
 // LiveOutcome is a live run's outcome.
@@ -101,7 +106,7 @@ func RunLive(ctx context.Context, opts LiveOptions) (*LiveOutcome, error) {
 	so, err := session.Run(ctx, session.Options{
 		Scenario: sc, Config: opts.Config, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard,
 		ObserveOnly: opts.ObserveOnly, Keep: opts.Keep, JournalPath: opts.Journal, Version: version.String(),
-		SettleEarly: opts.SettleEarly, Log: opts.Log, Progress: opts.Progress,
+		SettleEarly: opts.SettleEarly, Log: opts.Log, Progress: opts.Progress, Credentials: opts.Credentials,
 		Chaos: func(ctx context.Context, env *session.Env) error { return schedule.Run(ctx, env, sc.Faults) },
 	})
 	out.Elapsed = time.Since(started)

@@ -52,7 +52,9 @@ Flags:
                     aws: the deployed backbone, on the wall clock (see the
                     README's "Game-day against staging")
   --live FILE       aws: the live section (accounts, allowlist, region);
-                    default: the scenario's own live: section
+                    default: the scenario's own live: section; against a
+                    loopback --endpoint-url (busdrill serve) without one,
+                    the scenario's accounts as they are
   --endpoint-url U  aws: an AWS-compatible endpoint (emulators; also
                     AWS_ENDPOINT_URL)
   --observe-only    aws: the real services do the work; busdrill watches

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/loadgen"
@@ -41,9 +43,16 @@ type awsRunOptions struct {
 // restored.
 func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts awsRunOptions) int {
 	cfg := opts.Live
+	var creds aws.CredentialsProvider
+	if cfg == nil && opts.LiveFile == "" && config.LoopbackEndpoint(opts.EndpointURL) {
+		// A rehearsal against busdrill serve: the scenario's own ids, and
+		// fixed credentials (never the user's) to assume roles with.
+		cfg, creds = config.Rehearsal(sc.Topology), rehearsalCredentials
+		fmt.Fprintf(env.stderr, "busdrill run: no live section: rehearsing against %s with the scenario's accounts\n", opts.EndpointURL)
+	}
 	if cfg == nil {
 		if opts.LiveFile == "" {
-			fmt.Fprintln(env.stderr, "busdrill run: --target aws needs a live section: the scenario's live: key or --live FILE (region, accounts, allowed_accounts)")
+			fmt.Fprintln(env.stderr, "busdrill run: --target aws needs a live section: the scenario's live: key or --live FILE (region, accounts, allowed_accounts), unless --endpoint-url is a local emulator such as busdrill serve")
 			return exitUsage
 		}
 		var err error
@@ -58,7 +67,7 @@ func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts a
 	lo := runner.LiveOptions{
 		Scenario: sc, Config: cfg, EndpointURL: opts.EndpointURL, ObserveOnly: opts.ObserveOnly,
 		Keep: opts.Keep, Shard: opts.Shard, RunID: opts.RunID, Out: opts.Out, Journal: opts.Journal,
-		SettleEarly: opts.SettleEarly, Command: opts.Command, Log: env.stderr, Interrupts: intr,
+		SettleEarly: opts.SettleEarly, Command: opts.Command, Log: env.stderr, Interrupts: intr, Credentials: creds,
 	}
 	if !opts.Quiet && !opts.JSON {
 		last := time.Duration(0)
@@ -109,3 +118,8 @@ func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts a
 	}
 	return exitOK
 }
+
+// rehearsalCredentials are the base credentials of a rehearsal without a
+// live section: a local emulator only reads the access key id, and the
+// user's own credentials stay out of it.
+var rehearsalCredentials = credentials.NewStaticCredentialsProvider("AKIABUSDRILLREHEARSAL", "busdrill-rehearsal", "")

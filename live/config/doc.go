@@ -29,4 +29,11 @@
 // hence by plan, provision, teardown and run) refuses, before any call,
 // a configuration in which any account id, mapped or named in a bus ARN,
 // is not in allowed_accounts. An empty allowlist refuses everything.
+//
+// A rehearsal against a local emulator needs no file: [Rehearsal] is the
+// live section `busdrill run --target aws` uses when the scenario has none
+// and --endpoint-url is a loopback address ([LoopbackEndpoint]): each
+// scenario account is its own scenario id, reached by assuming
+// arn:aws:iam::ID:role/busdrill (busdrill serve issues credentials acting
+// as ID), the allowlist exactly those ids.
 package config

@@ -45,7 +45,7 @@ type replayState struct {
 func (m *Model) buildArchives() error {
 	for i := range m.topo.Archives {
 		a := &m.topo.Archives[i]
-		b, _ := m.x.Bus(a.Bus)
+		b, _ := m.names.Bus(a.Bus)
 		as := archiveState{name: a.Name, bus: b, retention: time.Duration(a.RetentionDays) * 24 * time.Hour}
 		if a.Pattern != "" {
 			p, err := pattern.Compile([]byte(a.Pattern))
@@ -86,7 +86,7 @@ func (m *Model) archiveAppend(a int, rec *record) {
 	as := &m.archives[a]
 	as.events = append(as.events, rec)
 	if as.retention > 0 {
-		cut := m.Now().Wall().Add(-as.retention)
+		cut := m.Wall(m.Now()).Add(-as.retention)
 		n := 0
 		for n < len(as.events) && as.events[n].env.Time.Before(cut) {
 			n++
@@ -126,7 +126,7 @@ type ReplaySpec struct {
 func (m *Model) StartReplay(s ReplaySpec) error {
 	a := -1
 	for i := range m.archives {
-		if m.archives[i].name == s.Archive {
+		if m.archives[i].name == s.Archive && m.archives[i].bus >= 0 {
 			a = i
 		}
 	}

@@ -125,7 +125,7 @@ func (m *Model) unpark(q *backlog) ev {
 	rec.env.Source = md.source
 	rec.env.Account = md.account
 	rec.env.Region = md.region
-	rec.env.Time = w.at.Wall()
+	rec.env.Time = m.Wall(w.at)
 	rec.env.Detail = m.p.Details.Unpack(nil, w.token)
 	e := w.e
 	e.rec = rec
@@ -137,7 +137,7 @@ func (m *Model) unpark(q *backlog) ev {
 func (m *Model) packable(rec *record) bool {
 	return rec.replay < 0 && rec.env.ReplayName == "" && rec.env.Resources == nil &&
 		len(rec.env.ID) == len(rec.id) && unsafe.StringData(rec.env.ID) == &rec.id[0] &&
-		rec.env.Time == rec.at.Wall()
+		rec.env.Time == m.Wall(rec.at)
 }
 
 // metaIndex returns the index of env's meta in m.metas, adding it if

@@ -26,7 +26,7 @@ func (m *Model) later(desc string, apply func()) {
 }
 
 func (m *Model) findBus(ref string) (int, error) {
-	b, ok := m.x.Bus(ref)
+	b, ok := m.names.Bus(ref)
 	if !ok {
 		return -1, &APIError{Code: CodeResourceNotFound, Message: "Event bus " + ref + " does not exist."}
 	}
@@ -149,15 +149,15 @@ func (m *Model) SetAvailability(ref, code string) error {
 			}
 		}
 	case 1:
-		if q, ok := m.x.Queue(ref); ok {
+		if q, ok := m.names.Queue(ref); ok {
 			m.queues[q].outage = code
 			n++
 		}
-		if h, ok := m.x.Handler(ref); ok {
+		if h, ok := m.names.Handler(ref); ok {
 			m.handlers[h].outage = code
 			n++
 		}
-		if b, ok := m.x.Bus(ref); ok {
+		if b, ok := m.names.Bus(ref); ok {
 			m.buses[b].outage = code
 			n++
 		}
@@ -171,7 +171,7 @@ func (m *Model) SetAvailability(ref, code string) error {
 // SetHandlerFailureProbability changes a handler's failure probability,
 // at once.
 func (m *Model) SetHandlerFailureProbability(handler string, p float64) error {
-	h, ok := m.x.Handler(handler)
+	h, ok := m.names.Handler(handler)
 	if !ok {
 		return &APIError{Code: CodeResourceNotFound, Message: "Function not found: " + handler}
 	}

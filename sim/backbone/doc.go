@@ -107,9 +107,26 @@
 // Not modelled: cross-Region routing, input transformers, the default
 // bus's AWS events, schedules, per-entry ThrottlingException/
 // InternalFailure of its own ([Model.SetEntryFailure] injects them),
-// CancelReplay, rule or target changes other than enable/disable
-// (patterns are compiled once at New),
-// SQS consumers (visibility timeout, polling: the consumer's business).
+// CancelReplay, SQS consumers (visibility timeout, polling: the
+// consumer's business; busdrill serve has them), queue policies.
+//
+// Runtime control plane (runtime.go; busdrill serve's, never the
+// simulator's): [Model.AddAccount], [Model.CreateBus],
+// [Model.DeleteBus], [Model.CreateQueue], [Model.DeleteQueue],
+// [Model.CreateArchive] and [Model.DeleteArchive] apply at once;
+// [Model.PutRule] (create, or replace pattern and state),
+// [Model.DeleteRule], [Model.PutTarget], [Model.RemoveTarget] and
+// [Model.SetPolicy] apply ControlPlaneLag after the call, in call order,
+// resolving names when they apply. A queue or DLQ that does not exist
+// fails deliveries with NO_RESOURCE (InvocationsFailedToBeSentToDlq for
+// a DLQ), a forward to a bus that does not exist likewise, a handler the
+// model does not know likewise. Slots stay stable for the events in
+// flight: an invocation of a target removed since (a retry, a duplicate)
+// is dropped with cause "target-removed". [Params.Epoch] maps virtual
+// time 0 onto the calendar (default sim.Epoch); a wall-clock driver sets
+// it to its start and steps the model with [Model.NextEventTime] and
+// RunUntil. Rules, targets and buses added at run time have no nominal
+// routes (the router's are the topology's at New).
 //
 // # Parameters and defaults
 //

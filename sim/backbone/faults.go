@@ -114,7 +114,7 @@ func (m *Model) applied(account, desc string) {
 }
 
 func (m *Model) findAccount(account string) (int, error) {
-	a, ok := m.x.Account(account)
+	a, ok := m.names.Account(account)
 	if !ok {
 		return -1, &APIError{Code: CodeResourceNotFound, Message: "Account " + account + " does not exist."}
 	}
@@ -331,13 +331,13 @@ func (m *Model) SetExtraLatencyAt(hop, ref string, d rng.Dist) error {
 		m.fault.hop[h] = x
 		n = 1
 	case h == hAck || h == hIngest:
-		if a, ok := m.x.Account(ref); ok && !strings.Contains(ref, "/") {
+		if a, ok := m.names.Account(ref); ok && !strings.Contains(ref, "/") {
 			if m.fault.acct[h] == nil {
 				m.fault.acct[h] = make([]latExtra, len(m.accounts))
 			}
 			m.fault.acct[h][a] = x
 			n++
-		} else if b, ok := m.x.Bus(ref); ok && h == hIngest {
+		} else if b, ok := m.names.Bus(ref); ok && h == hIngest {
 			if m.fault.bus == nil {
 				m.fault.bus = make([]latExtra, len(m.buses))
 			}
@@ -374,9 +374,9 @@ func (m *Model) setTargetLatency(h int, ref string, x latExtra) int {
 	case hInvoke:
 		want = topology.KindHandler
 	}
-	q, isQueue := m.x.Queue(ref)
-	hd, isHandler := m.x.Handler(ref)
-	d, isBus := m.x.Bus(ref)
+	q, isQueue := m.names.Queue(ref)
+	hd, isHandler := m.names.Handler(ref)
+	d, isBus := m.names.Bus(ref)
 	target := strings.Count(ref, "/") == 3
 	n := 0
 	for b := range m.buses {
@@ -475,7 +475,7 @@ func (m *Model) extraTargetSlow(b, i, k int32) time.Duration {
 // in order, up to Concurrency runs at once, the rest as runs end. The
 // backlog is in memory: it grows with the events accepted while stalled.
 func (m *Model) StallHandler(handler string, stalled bool) error {
-	hi, ok := m.x.Handler(handler)
+	hi, ok := m.names.Handler(handler)
 	if !ok {
 		return &APIError{Code: CodeResourceNotFound, Message: "Function not found: " + handler}
 	}
@@ -492,7 +492,7 @@ func (m *Model) StallHandler(handler string, stalled bool) error {
 // HandlerSpec.FailsOn, at once: every run on an event it matches fails
 // (KindHandlerFailed with Cause "poison"), see HandlerSpec.FailsOn.
 func (m *Model) SetPoison(handler string, failsOn func(env *event.Envelope) bool) error {
-	hi, ok := m.x.Handler(handler)
+	hi, ok := m.names.Handler(handler)
 	if !ok {
 		return &APIError{Code: CodeResourceNotFound, Message: "Function not found: " + handler}
 	}
@@ -536,6 +536,7 @@ type DLQMessage struct {
 
 	rec            *record
 	bus, rule, tgt int32
+	gen            uint16
 	hopped         bool
 }
 
@@ -550,7 +551,7 @@ func (m *Model) deadLetter(e ev, q int, code, msg, exhausted string) {
 		Time: m.Now(), Env: &e.rec.env, Tag: e.rec.tag, Sender: m.accounts[e.rec.sender].name, Target: t.consumer,
 		RuleARN: rs.arn, TargetARN: t.arn, ErrorCode: code, ErrorMessage: msg,
 		ExhaustedRetryCondition: exhausted, RetryAttempts: int(e.attempt),
-		rec: e.rec, bus: e.bus, rule: e.rule, tgt: e.tgt, hopped: e.hopped,
+		rec: e.rec, bus: e.bus, rule: e.rule, tgt: e.tgt, gen: e.gen, hopped: e.hopped,
 	})
 }
 
@@ -560,7 +561,7 @@ func (m *Model) deadLetter(e ev, q int, code, msg, exhausted string) {
 // every dead-lettered message until it is redriven: memory grows with the
 // failures, as a real DLQ does.
 func (m *Model) DLQMessages(queue string) []DLQMessage {
-	q, ok := m.x.Queue(queue)
+	q, ok := m.names.Queue(queue)
 	if !ok || m.fault.dlq == nil || len(m.fault.dlq[q]) == 0 {
 		return nil
 	}
@@ -585,7 +586,7 @@ func (m *Model) DLQMessages(queue string) []DLQMessage {
 // itself. The route is then in flight again and ends as usual. It returns
 // the number of messages redriven.
 func (m *Model) Redrive(queue string, max int) (int, error) {
-	q, ok := m.x.Queue(queue)
+	q, ok := m.names.Queue(queue)
 	if !ok {
 		return 0, &APIError{Code: "AWS.SimpleQueueService.NonExistentQueue", Message: "The specified queue does not exist."}
 	}
@@ -610,7 +611,7 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 	}
 	for i := range take {
 		x := &take[i]
-		e := ev{kind: evInvoke, rec: x.rec, bus: x.bus, rule: x.rule, tgt: x.tgt, hopped: x.hopped, at0: m.Now(), granted: true}
+		e := ev{kind: evInvoke, rec: x.rec, bus: x.bus, rule: x.rule, tgt: x.tgt, gen: x.gen, hopped: x.hopped, at0: m.Now(), granted: true}
 		if m.obs != nil {
 			m.downstream = m.nominalFromTarget(e)
 			for _, c := range m.downstream {
@@ -629,7 +630,7 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 // now (control-plane changes still propagating are not in it), so that a
 // fault may remove it and later put the exact statement back.
 func (m *Model) Statement(bus, sid string) (topology.Statement, bool) {
-	b, ok := m.x.Bus(bus)
+	b, ok := m.names.Bus(bus)
 	if !ok {
 		return topology.Statement{}, false
 	}

@@ -63,7 +63,7 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 	specs := map[string]int{}
 	for i := range m.p.Handlers {
 		ref := m.p.Handlers[i].Handler
-		if _, ok := m.x.Handler(ref); !ok {
+		if _, ok := m.names.Handler(ref); !ok {
 			return fmt.Errorf("backbone: Params.Handlers[%d]: unknown handler %q", i, ref)
 		}
 		if _, dup := specs[ref]; dup {
@@ -88,12 +88,12 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 			}
 			spec = given
 		}
-		a, _ := m.x.Account(h.Account)
+		a, _ := m.names.Account(h.Account)
 		hs := handlerState{
 			ref: ref, acct: a, spec: spec, r: s.Get("handler/" + ref),
-			arn: topology.FunctionARN(m.region, m.topo.Accounts[a].ID, h.Name),
+			arn: topology.FunctionARN(m.region, m.accounts[a].id, h.Name),
 		}
-		hs.call = HandlerCall{m: m, Handler: ref, Account: m.topo.Accounts[a].Name, acct: a}
+		hs.call = HandlerCall{m: m, Handler: ref, Account: m.accounts[a].name, acct: a}
 		m.handlers = append(m.handlers, hs)
 	}
 	return nil
@@ -101,7 +101,7 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 
 // handlerSubmit queues an accepted invocation for a run.
 func (m *Model) handlerSubmit(e ev) {
-	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
+	h := &m.handlers[e.hnd]
 	if h.busy < h.spec.Concurrency && !h.stalled {
 		m.handlerStart(h, e)
 		return
@@ -122,7 +122,7 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 // handlerDone ends a run: success delivers (and calls the business
 // logic), failure retries per the handler's own policy or drops.
 func (m *Model) handlerDone(e ev) {
-	h := &m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler]
+	h := &m.handlers[e.hnd]
 	h.busy--
 	failed, cause := m.runFails(h, e.rec)
 	if failed {

@@ -16,6 +16,7 @@ const (
 	mRetryInvocationAttempts
 	mThrottledRules
 	mInvocationsCreated
+	mInvocationsFailedToBeSentToDlq
 	numRuleMetrics
 )
 
@@ -45,17 +46,18 @@ var ruleMetricDims = [numRuleMetrics]struct {
 	name            string
 	none, bus, rule bool
 }{
-	mMatchedEvents:                {"MatchedEvents", false, true, true},
-	mTriggeredRules:               {"TriggeredRules", true, true, true},
-	mInvocations:                  {"Invocations", true, false, true},
-	mFailedInvocations:            {"FailedInvocations", false, false, true},
-	mDeadLetterInvocations:        {"DeadLetterInvocations", false, false, true},
-	mInvocationsSentToDlq:         {"InvocationsSentToDlq", false, false, true},
-	mInvocationAttempts:           {"InvocationAttempts", true, true, true},
-	mSuccessfulInvocationAttempts: {"SuccessfulInvocationAttempts", true, true, true},
-	mRetryInvocationAttempts:      {"RetryInvocationAttempts", true, true, true},
-	mThrottledRules:               {"ThrottledRules", true, true, true},
-	mInvocationsCreated:           {"InvocationsCreated", true, false, false},
+	mMatchedEvents:                  {"MatchedEvents", false, true, true},
+	mTriggeredRules:                 {"TriggeredRules", true, true, true},
+	mInvocations:                    {"Invocations", true, false, true},
+	mFailedInvocations:              {"FailedInvocations", false, false, true},
+	mDeadLetterInvocations:          {"DeadLetterInvocations", false, false, true},
+	mInvocationsSentToDlq:           {"InvocationsSentToDlq", false, false, true},
+	mInvocationAttempts:             {"InvocationAttempts", true, true, true},
+	mSuccessfulInvocationAttempts:   {"SuccessfulInvocationAttempts", true, true, true},
+	mRetryInvocationAttempts:        {"RetryInvocationAttempts", true, true, true},
+	mThrottledRules:                 {"ThrottledRules", true, true, true},
+	mInvocationsCreated:             {"InvocationsCreated", true, false, false},
+	mInvocationsFailedToBeSentToDlq: {"InvocationsFailedToBeSentToDlq", false, false, true},
 }
 
 // Metric is one CloudWatch-like counter value. Scope is the dimension: an
@@ -96,7 +98,7 @@ func (m *Model) Metrics() []Metric {
 		}
 		var sum [numRuleMetrics]uint64
 		for b := range m.buses {
-			if m.buses[b].acct == a {
+			if m.buses[b].acct == a && !m.buses[b].deleted {
 				for i := range m.buses[b].rules {
 					for k := range sum {
 						sum[k] += m.buses[b].rules[i].metrics[k]
@@ -111,7 +113,7 @@ func (m *Model) Metrics() []Metric {
 		}
 		for b := range m.buses {
 			bs := &m.buses[b]
-			if bs.acct != a {
+			if bs.acct != a || bs.deleted {
 				continue
 			}
 			var bsum [numRuleMetrics]uint64
@@ -128,6 +130,9 @@ func (m *Model) Metrics() []Metric {
 			}
 			for i := range bs.rules {
 				rs := &bs.rules[i]
+				if rs.deleted {
+					continue
+				}
 				for k := range rs.metrics {
 					if ruleMetricDims[k].rule {
 						add(bs.ref+"/"+rs.name, ruleMetricDims[k].name, rs.metrics[k])

@@ -20,8 +20,9 @@ type Model struct {
 	p      Params
 	topo   *topology.Topology
 	router *topology.Router
-	x      *topology.Index
+	names  *names
 	region string
+	epoch  time.Time
 
 	eng sim.Engine[ev]
 	obs Observer
@@ -37,7 +38,10 @@ type Model struct {
 	denied   []bool
 
 	control []func() // pending control-plane changes, FIFO (constant lag)
-	wakers  []Waker
+	// busSlots holds every bus slot by reference, deleted ones included
+	// (runtime.go); nil until the runtime control plane first needs it.
+	busSlots map[string]int
+	wakers   []Waker
 
 	rIDs, rAck, rIngest, rForward, rDeliver, rInvoke *rand.Rand
 	rDup, rJitter, rArchive                          *rand.Rand
@@ -63,9 +67,16 @@ type ev struct {
 	dup     bool
 	granted bool // invoke: the invocations quota has admitted it
 	attempt uint16
-	bus     int32 // bus, handler, archive, replay or waker index
-	rule    int32
-	tgt     int32
+	// gen is the generation of the target slot an invocation or handler
+	// run was scheduled for: a slot the runtime control plane has since
+	// reused has another (runtime.go).
+	gen  uint16
+	bus  int32 // bus, handler, archive, replay or waker index
+	rule int32
+	tgt  int32
+	// hnd is the handler index of a handler run (the target may change
+	// while the run is under way).
+	hnd int32
 }
 
 type evKind uint8
@@ -95,6 +106,7 @@ type record struct {
 
 type accountState struct {
 	name, id string
+	info     topology.Account
 	put, inv bucket
 	metrics  [numAccountMetrics]uint64
 }
@@ -107,6 +119,12 @@ type busState struct {
 	archives       []int
 	matched        uint64 // MatchedEvents, bus dimension
 	outage         string
+	// matcher matches the rules' patterns (index = rule index; deleted
+	// rules have none).
+	matcher *pattern.Matcher
+	// deleted: the bus does not exist (deleted, or only named by a
+	// target); its slot is kept for its reference (runtime.go).
+	deleted bool
 }
 
 type ruleState struct {
@@ -114,6 +132,9 @@ type ruleState struct {
 	enabled   bool
 	targets   []targetState
 	metrics   [numRuleMetrics]uint64
+	// pattern is the rule's compiled pattern; deleted marks a free slot.
+	pattern *pattern.Pattern
+	deleted bool
 }
 
 type targetState struct {
@@ -132,12 +153,18 @@ type targetState struct {
 	outage    string
 	lat       rng.Dist
 	r         *rand.Rand
+	// gen counts the slot's uses; removed marks a free slot (runtime.go).
+	gen     uint16
+	removed bool
 }
 
 type queueState struct {
 	ref, arn string
 	acct     int
 	outage   string
+	// missing: the queue does not exist (deleted, or named by a target
+	// before it was created): deliveries fail with NO_RESOURCE.
+	missing bool
 }
 
 // Waker is an actor the model wakes at times it asks for (see WakeAt): the
@@ -155,7 +182,11 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		return nil, err
 	}
 	p.fill()
-	m := &Model{p: p, topo: t, router: router, x: router.X, obs: obs, roles: map[string]int{}}
+	m := &Model{p: p, topo: t, router: router, names: newNames(t), obs: obs, roles: map[string]int{}}
+	m.epoch = p.Epoch
+	if m.epoch.IsZero() {
+		m.epoch = sim.Epoch
+	}
 	m.region = p.Region
 	if m.region == "" {
 		m.region = t.RegionOrDefault()
@@ -174,14 +205,14 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	for i := range t.Accounts {
 		a := &t.Accounts[i]
 		m.accounts = append(m.accounts, accountState{
-			name: a.Name, id: a.ID,
+			name: a.Name, id: a.ID, info: *a,
 			put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
 			inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
 		})
 	}
 	for i := range t.Queues {
 		q := &t.Queues[i]
-		a, _ := m.x.Account(q.Account)
+		a, _ := m.names.Account(q.Account)
 		m.queues = append(m.queues, queueState{ref: q.Ref(), arn: topology.QueueARN(m.region, t.Accounts[a].ID, q.Name), acct: a})
 	}
 	if err := m.buildHandlers(s); err != nil {
@@ -199,15 +230,17 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 func (m *Model) buildBus(b int) busState {
 	t := m.topo
 	bus := &t.Buses[b]
-	a, _ := m.x.Account(bus.Account)
+	a, _ := m.names.Account(bus.Account)
 	bs := busState{
 		ref: bus.Ref(), name: bus.Name, acct: a,
-		arn:    topology.BusARN(m.region, t.Accounts[a].ID, bus.Name),
-		policy: append([]topology.Statement(nil), bus.Policy...),
+		arn:     topology.BusARN(m.region, t.Accounts[a].ID, bus.Name),
+		policy:  append([]topology.Statement(nil), bus.Policy...),
+		matcher: m.router.Matcher(b),
 	}
 	for i := range bus.Rules {
 		r := &bus.Rules[i]
 		rs := ruleState{name: r.Name, enabled: r.IsEnabled(), arn: topology.RuleARN(m.region, t.Accounts[a].ID, bus.Name, r.Name)}
+		rs.pattern, _ = pattern.Compile([]byte(r.Pattern)) // the router compiled it already
 		for k := range r.Targets {
 			tg := &r.Targets[k]
 			ts := targetState{
@@ -219,7 +252,7 @@ func (m *Model) buildBus(b int) busState {
 			case topology.KindBus:
 				ts.dest = m.router.Dest(b, i, k)
 				d := &t.Buses[ts.dest]
-				da, _ := m.x.Account(d.Account)
+				da, _ := m.names.Account(d.Account)
 				ts.arn = topology.BusARN(m.region, t.Accounts[da].ID, d.Name)
 				ts.crossAcct = da != a
 				if tg.Role != "" {
@@ -227,19 +260,19 @@ func (m *Model) buildBus(b int) busState {
 				}
 				ts.lat, ts.r = m.p.Latency.Forward, m.rForward
 			case topology.KindQueue:
-				ts.queue, _ = m.x.Queue(tg.Queue)
+				ts.queue, _ = m.names.Queue(tg.Queue)
 				ts.arn = m.queues[ts.queue].arn
 				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
 			case topology.KindLog:
 				ts.arn = topology.LogARN(m.region, t.Accounts[a].ID, tg.Log)
 				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
 			case topology.KindHandler:
-				ts.handler, _ = m.x.Handler(tg.Handler)
+				ts.handler, _ = m.names.Handler(tg.Handler)
 				ts.arn = m.handlers[ts.handler].arn
 				ts.lat, ts.r = m.p.Latency.Invoke, m.rInvoke
 			}
 			if tg.DLQ != "" {
-				ts.dlq, _ = m.x.Queue(tg.DLQ)
+				ts.dlq, _ = m.names.Queue(tg.DLQ)
 			}
 			rs.targets = append(rs.targets, ts)
 		}
@@ -259,6 +292,16 @@ func (m *Model) roleIndex(key string) int {
 
 // Now returns the current virtual time.
 func (m *Model) Now() sim.Time { return m.eng.Now() }
+
+// NextEventTime returns the time of the next scheduled engine event, or
+// sim.Never when nothing is scheduled: how long a wall-clock driver may
+// sleep.
+func (m *Model) NextEventTime() sim.Time { return m.eng.PeekTime() }
+
+// Wall maps a virtual instant onto the calendar: Params.Epoch (default
+// sim.Epoch) plus t. Envelope times, archive retention and replay windows
+// use it.
+func (m *Model) Wall(t sim.Time) time.Time { return m.epoch.Add(time.Duration(t)) }
 
 // Pending returns the number of scheduled engine events: the work in
 // flight.

@@ -23,6 +23,11 @@ type Params struct {
 	// Region overrides the topology's Region for the quota tables; ""
 	// uses the topology's.
 	Region string
+	// Epoch is the calendar instant virtual time 0 maps to (envelope
+	// times, archive retention, replay windows); zero means sim.Epoch, a
+	// fixed date, so that runs are reproducible. A wall-clock driver
+	// (busdrill serve) sets it to when it started.
+	Epoch time.Time
 
 	// PutEventsTPS is the PutEvents requests-per-second quota per account
 	// per Region ([QUOTA], shared by all the account's buses); 0 takes the

@@ -72,7 +72,7 @@ func (m *Model) PutEvents(account string, entries []event.Entry) Response {
 // PutEventsTo is PutEvents appending the results to dst[:0], for callers
 // that reuse a results buffer.
 func (m *Model) PutEventsTo(dst []event.Result, account string, entries []event.Entry) Response {
-	s, ok := m.x.Account(account)
+	s, ok := m.names.Account(account)
 	if !ok {
 		return Response{Err: &APIError{Code: CodeUnrecognizedClient, Message: "The security token included in the request is invalid."}, AckAt: m.Now()}
 	}
@@ -134,10 +134,10 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 	code, msg := m.validateEntry(en)
 	owner, b := -1, -1
 	if code == "" {
-		owner, b = m.x.ResolveBus(s, en.EventBusName)
+		owner, b = m.names.ResolveBus(s, en.EventBusName)
 		if owner != s {
 			allowed := owner >= 0 && b >= 0 &&
-				topology.PolicyAllows(m.buses[b].policy, &m.topo.Accounts[owner], &m.topo.Accounts[s])
+				topology.PolicyAllows(m.buses[b].policy, &m.accounts[owner].info, &m.accounts[s].info)
 			if !allowed {
 				code = event.CodeAccessDenied
 				res := en.EventBusName
@@ -216,7 +216,7 @@ func (m *Model) newRecord(s int, en *event.Entry) *record {
 	rec.env.Resources = en.Resources
 	rec.env.Detail = en.Detail
 	if en.Time.IsZero() {
-		rec.env.Time = m.Now().Wall()
+		rec.env.Time = m.Wall(m.Now())
 	} else {
 		rec.env.Time = en.Time
 	}

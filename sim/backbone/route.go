@@ -12,6 +12,9 @@ const (
 	// pattern.ErrMatchBudget); the event is dropped, visibly, rather than
 	// routed on a guess.
 	CauseMatchBudget = "match-budget"
+	// CauseTargetRemoved: an invocation (a retry, a duplicate) of a
+	// target that RemoveTargets or DeleteRule has removed since.
+	CauseTargetRemoved = "target-removed"
 )
 
 // ingest is the arrival of an event at bus b: archive it, match it against
@@ -20,6 +23,10 @@ const (
 // drops the event for its targets: nothing is kept for later.
 func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 	bs := &m.buses[b]
+	if bs.deleted { // deleted since the event was sent to it (runtime.go)
+		m.dropStale(ev{rec: rec, bus: int32(b), hopped: hopped}, CauseUnknownBus)
+		return
+	}
 	if o := m.at(m.begin(KindIngested, rec), b, -1, -1); o != nil {
 		o.Hopped, o.Duplicate = hopped, dup
 		m.emit(o)
@@ -29,7 +36,7 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.archiveIngest(a, rec)
 		}
 	}
-	hits, err := m.match(m.router.Matcher(b), rec)
+	hits, err := m.match(bs.matcher, rec)
 	if err != nil {
 		if o := m.at(m.begin(KindDropped, rec), b, -1, -1); o != nil {
 			o.Cause, o.Message = CauseMatchBudget, err.Error()
@@ -61,7 +68,10 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 				o.Cause = CauseRuleDisabled
 				m.emit(o)
 			}
-			m.downstream = m.router.AppendFromRule(m.downstream[:0], b, i, &rec.env, hopped)
+			m.downstream = m.downstream[:0]
+			if m.nominal(b, i, -1) {
+				m.downstream = m.router.AppendFromRule(m.downstream, b, i, &rec.env, hopped)
+			}
 			m.routeLost(rec, b, i, -1, CauseRuleDisabled, "")
 			continue
 		}
@@ -73,7 +83,9 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.emit(o)
 		}
 		for k := range rs.targets {
-			m.admit(ev{kind: evInvoke, rec: rec, bus: int32(b), rule: int32(i), tgt: int32(k), hopped: hopped, dup: dup, at0: now})
+			if t := &rs.targets[k]; !t.removed {
+				m.admit(ev{kind: evInvoke, rec: rec, bus: int32(b), rule: int32(i), tgt: int32(k), gen: t.gen, hopped: hopped, dup: dup, at0: now})
+			}
 		}
 	}
 	if matched {
@@ -106,11 +118,15 @@ func (m *Model) admit(e ev) {
 
 // invoke is one attempt to deliver to a target.
 func (m *Model) invoke(e ev) {
+	rs := &m.buses[e.bus].rules[e.rule]
+	if t := &rs.targets[e.tgt]; t.removed || t.gen != e.gen {
+		m.dropStale(e, CauseTargetRemoved)
+		return
+	}
 	if !e.granted { // a retry whose backoff has elapsed
 		m.admit(e)
 		return
 	}
-	rs := &m.buses[e.bus].rules[e.rule]
 	if !e.dup {
 		rs.metrics[mInvocationAttempts]++
 		if e.attempt > 0 {
@@ -147,10 +163,13 @@ func (m *Model) attempt(e ev) (code, msg string) {
 			return c, "The event was received from another event bus and cannot be forwarded to a third one."
 		}
 		d := &m.buses[t.dest]
+		if d.deleted {
+			return CodeNoResource, "Event bus " + d.arn + " does not exist."
+		}
 		if c := firstNonEmpty(t.outage, d.outage); c != "" {
 			return c, outageMessage(c)
 		}
-		if t.crossAcct && !topology.PolicyAllows(d.policy, &m.topo.Accounts[d.acct], &m.topo.Accounts[bs.acct]) {
+		if t.crossAcct && !topology.PolicyAllows(d.policy, &m.accounts[d.acct].info, &m.accounts[bs.acct].info) {
 			return m.p.CrossAccountDeniedCode, "Account " + m.accounts[bs.acct].id + " is not authorized to put events on " + d.arn + "."
 		}
 		if o := m.at(m.begin(KindForwarded, e.rec), b, int(e.rule), int(e.tgt)); o != nil {
@@ -161,6 +180,9 @@ func (m *Model) attempt(e ev) (code, msg string) {
 	case topology.KindQueue, topology.KindLog:
 		q := ""
 		if t.queue >= 0 {
+			if m.queues[t.queue].missing {
+				return CodeNoResource, "Queue " + m.queues[t.queue].arn + " does not exist."
+			}
 			q = m.queues[t.queue].outage
 		}
 		if c := firstNonEmpty(t.outage, q); c != "" {
@@ -174,6 +196,9 @@ func (m *Model) attempt(e ev) (code, msg string) {
 			m.emit(o)
 		}
 	case topology.KindHandler:
+		if t.handler < 0 {
+			return CodeNoResource, "Function " + t.arn + " does not exist."
+		}
 		h := &m.handlers[t.handler]
 		if c := firstNonEmpty(t.outage, h.outage); c != "" {
 			return c, outageMessage(c)
@@ -183,6 +208,7 @@ func (m *Model) attempt(e ev) (code, msg string) {
 			m.emit(o)
 		}
 		e.attempt = 0
+		e.hnd = int32(t.handler)
 		m.handlerSubmit(e)
 	}
 	return "", ""
@@ -232,7 +258,9 @@ func (m *Model) fail(e ev, code, msg string) {
 			}
 		}
 	}
-	if t.dlq >= 0 {
+	if t.dlq >= 0 && m.queues[t.dlq].missing {
+		rs.metrics[mInvocationsFailedToBeSentToDlq]++
+	} else if t.dlq >= 0 {
 		rs.metrics[mDeadLetterInvocations]++
 		rs.metrics[mInvocationsSentToDlq]++
 		q := m.queues[t.dlq].ref
@@ -261,7 +289,7 @@ func (m *Model) fail(e ev, code, msg string) {
 // configured DISABLED).
 func (m *Model) nominalFromTarget(e ev) []string {
 	b, i, k := int(e.bus), int(e.rule), int(e.tgt)
-	if !m.topo.Buses[b].Rules[i].IsEnabled() {
+	if !m.nominal(b, i, k) || !m.topo.Buses[b].Rules[i].IsEnabled() {
 		return m.downstream[:0]
 	}
 	return m.router.AppendFromTarget(m.downstream[:0], b, i, k, &e.rec.env, e.hopped)

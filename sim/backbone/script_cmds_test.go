@@ -97,7 +97,7 @@ func cmdRoutes(t *testing.T, h *harness, d *datadriven.TestData) string {
 	entries := parseEntries(t, d, a["bus"])
 	var b strings.Builder
 	for _, e := range entries {
-		s, _ := m.x.Account(a["sender"])
+		s, _ := m.names.Account(a["sender"])
 		env := event.Envelope{ID: "x", DetailType: e.DetailType, Source: e.Source, Account: m.topo.Accounts[s].ID,
 			Time: sim.Epoch, Region: m.region, Detail: e.Detail}
 		rs := m.Router().ExpectedRoutes(a["sender"], e.EventBusName, &env)

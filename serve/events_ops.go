@@ -1,0 +1,32 @@
+package serve
+
+// eventsOps are EventBridge's operations by name.
+var eventsOps = map[string]operation{
+	"PutEvents":             putEventsOp,
+	"CreateEventBus":        syncOp(createEventBus),
+	"DeleteEventBus":        syncOp(deleteEventBus),
+	"DescribeEventBus":      syncOp(describeEventBus),
+	"ListEventBuses":        syncOp(listEventBuses),
+	"PutPermission":         syncOp(putPermission),
+	"RemovePermission":      syncOp(removePermission),
+	"PutRule":               syncOp(putRule),
+	"DescribeRule":          syncOp(describeRule),
+	"ListRules":             syncOp(listRules),
+	"DeleteRule":            syncOp(deleteRule),
+	"EnableRule":            syncOp(enableRule),
+	"DisableRule":           syncOp(disableRule),
+	"PutTargets":            syncOp(putTargets),
+	"RemoveTargets":         syncOp(removeTargets),
+	"ListTargetsByRule":     syncOp(listTargetsByRule),
+	"ListRuleNamesByTarget": syncOp(listRuleNamesByTarget),
+	"TestEventPattern":      syncOp(testEventPattern),
+	"CreateArchive":         syncOp(createArchive),
+	"DescribeArchive":       syncOp(describeArchive),
+	"ListArchives":          syncOp(listArchives),
+	"DeleteArchive":         syncOp(deleteArchive),
+	"StartReplay":           syncOp(startReplay),
+	"DescribeReplay":        syncOp(describeReplay),
+	"TagResource":           syncOp(tagResource),
+	"UntagResource":         syncOp(untagResource),
+	"ListTagsForResource":   syncOp(listTagsForResource),
+}

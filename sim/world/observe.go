@@ -3,7 +3,6 @@ package world
 import (
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
-	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
 )
@@ -23,19 +22,16 @@ func (w *world) observe(o *backbone.Observation) {
 		if o.Hopped || o.Bus != w.trafficBus || o.Env == nil {
 			return
 		}
-		if j, ok := w.journeyOf(o, loadgen.OrderCreated); ok && j.flags&jIngested == 0 {
-			j.flags |= jIngested
-			j.ingested = o.Time
+		if jid, ok := w.journeyOf(o, loadgen.OrderCreated); ok {
+			w.journeys.Reached(jid, o.Time.Duration())
 		}
 	case backbone.KindHandlerAccepted:
 		w.rec.Invocation(o.Account, t)
 		if o.Consumer != w.firstConsumer || o.Duplicate {
 			return
 		}
-		if j, ok := w.journeyOf(o, loadgen.OrderCreated); ok && j.flags&jAccepted == 0 && j.flags&jIngested != 0 {
-			j.flags |= jAccepted
-			j.accepted = o.Time
-			w.rec.Hop(report.HopDelivery, o.Time.Sub(j.ingested))
+		if jid, ok := w.journeyOf(o, loadgen.OrderCreated); ok {
+			w.journeys.Accepted(jid, o.Time.Duration())
 		}
 	case backbone.KindForwarded:
 		w.rec.Invocation(o.Account, t)
@@ -82,35 +78,21 @@ func (w *world) delivered(o *backbone.Observation) {
 		return
 	}
 	w.rec.Consumed(o.Consumer, o.EventID, jid, o.Env.DetailType, t)
-	j, known := w.journeys.known(jid)
-	if !known {
-		return
-	}
 	step, _ := w.factory.KindOf(o.Env.DetailType)
 	switch {
-	case step == loadgen.OrderCreated && o.Consumer == w.firstConsumer && j.flags&jAccepted != 0 && j.flags&jHandled == 0:
-		j.flags |= jHandled
-		w.rec.Hop(report.HopHandler, o.Time.Sub(j.accepted))
-	case step == loadgen.OrderUpdated && j.flags&jCompleted == 0:
-		j.flags |= jCompleted
-		w.completed++
-		w.rec.Completed(jid, t)
-		if j.flags&jEmitted != 0 {
-			w.rec.Hop(report.HopFinal, o.Time.Sub(j.emitted))
-		}
+	case step == loadgen.OrderCreated && o.Consumer == w.firstConsumer:
+		w.journeys.Handled(jid, t)
+	case step == loadgen.OrderUpdated:
+		w.journeys.Complete(jid, t)
 	}
 }
 
 // journeyOf returns the journey of an observed event of the given step.
-func (w *world) journeyOf(o *backbone.Observation, step loadgen.Kind) (*journey, bool) {
+func (w *world) journeyOf(o *backbone.Observation, step loadgen.Kind) (uint64, bool) {
 	if o.Env.DetailType != w.factory.Type(step).DetailType {
-		return nil, false
+		return 0, false
 	}
-	jid, ok := journeyID(o.Tag, o.Env)
-	if !ok {
-		return nil, false
-	}
-	return w.journeys.known(jid)
+	return journeyID(o.Tag, o.Env)
 }
 
 // journeyID is the journey of an event: its detail's metadata says it

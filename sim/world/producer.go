@@ -3,10 +3,10 @@ package world
 import (
 	"math"
 
+	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
-	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/topology"
 )
@@ -53,7 +53,7 @@ func (p *producer) planned() int64 {
 	}
 	w := p.w
 	rest := w.profile.Expected(w.traffic.Duration()) - w.profile.Expected(p.pending.At)
-	return p.reached + int64(math.Round(max(rest, 0)/float64(w.journeys.stride)))
+	return p.reached + int64(math.Round(max(rest, 0)/float64(w.journeys.Stride())))
 }
 
 // Wake publishes the pending order.
@@ -61,15 +61,14 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w := p.w
 	a := p.pending
 	o := w.factory.Order(a)
-	j := w.journeys.get(a.Index)
-	j.intended = sim.At(a.At)
+	j := w.journeys.Start(a.Index, a.At)
 	w.rec.Sent(a.Index, a.At, now.Duration())
 	w.sent++
 
 	e := w.factory.Entry(&o, loadgen.OrderCreated)
 	e.EventBusName = w.busName(o.Origin, w.trafficBus)
 	if w.faults.hit(a.At, chaos.KindPoison, "") != nil {
-		j.flags |= jPoison
+		j.Flags |= flagPoison
 	}
 	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
 		// Made larger than the request limit without being built: the
@@ -79,17 +78,19 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	}
 	req := &request{
 		entries: []event.Entry{e},
-		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: j.intended}},
+		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)}},
 	}
 	w.client(o.Origin).publish(now, req)
 	p.next()
 }
 
+// flagPoison marks an order a poison fault chose: its events fail the
+// targeted service's runs.
+const flagPoison = actors.FlagRuntime
+
 // orderAccepted records the put_ack hop of a journey's Order.Created.
 func (w *world) orderAccepted(journey uint64, ackAt sim.Time) {
-	if j, ok := w.journeys.known(journey); ok {
-		w.rec.Hop(report.HopPutAck, ackAt.Sub(j.intended))
-	}
+	w.journeys.Acked(journey, ackAt.Duration())
 }
 
 // busName is how account names bus (a reference) in a PutEvents entry: its

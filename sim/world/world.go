@@ -2,10 +2,12 @@ package world
 
 import (
 	"fmt"
+
 	"io"
 	"slices"
 	"time"
 
+	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
 
 	"github.com/busdrill/busdrill/loadgen"
@@ -79,13 +81,13 @@ type world struct {
 	// middle hops.
 	firstConsumer string
 
-	journeys journeys
+	journeys *actors.Journeys
 	services map[string]*service // by handler reference
 	// handlerConsumers caches isHandlerConsumer, by consumer reference.
 	handlerConsumers map[string]bool
 
-	sent, completed int64
-	interrupted     bool
+	sent        int64
+	interrupted bool
 	// profile is the traffic's rate shape, for the orders an interrupted
 	// run never reached (see producer.planned).
 	profile  loadgen.Profile
@@ -131,11 +133,7 @@ func build(opts Options) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	stride := opts.Shard.Count
-	if stride == 0 {
-		stride = 1
-	}
-	w.journeys.stride = stride
+	stride := max(opts.Shard.Count, 1)
 
 	params := sc.Params
 	params.Seed = sc.Seed
@@ -196,6 +194,7 @@ func build(opts Options) (*world, error) {
 		Quotas:   quotas(w.model, sc),
 		Windows:  sc.Faults.Windows(params.ControlPlaneLag),
 	})
+	w.journeys = actors.NewJourneys(w.rec, stride)
 	w.profile = profile
 	return w, nil
 }
@@ -241,7 +240,7 @@ func (w *world) run() {
 			}
 		}
 		if w.opts.Progress != nil {
-			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.completed)
+			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.journeys.Completed())
 		}
 		if w.stopped() {
 			return

@@ -15,15 +15,13 @@ import (
 )
 
 // standIns plays a preloaded scenario's services in their Lambda-like
-// handler targets (--stand-ins): this file is serve's whole adapter to the
-// service stand-ins' logic, which sim/world and live/drill each carry
-// today (a shared journey core will replace all three). A successful run
-// on a journey event reads the journey from detail.metadata (never from
-// the envelope), applies the service's idempotency strategy (package
-// actors) and publishes the journey's next event, or relays the event,
-// as the service's account: what sim/world's services do. Journeys are
-// per busdrill run (metadata.run_id): each run id gets its own factory
-// and dedupe state; the last MaxRuns run ids are kept.
+// handler targets (--stand-ins): serve's adapter to the service logic
+// every world shares (actors.Service). A successful run on a journey
+// event reads the journey from detail.metadata (never from the envelope)
+// and lets the service decide; what it publishes goes into the model as
+// the service's account. Journeys are per busdrill run (metadata.run_id):
+// each run id gets its own factory and services (their idempotency
+// state); the last MaxRuns run ids are kept.
 type standIns struct {
 	b        *backend
 	sc       *scenarios.Scenario
@@ -37,33 +35,24 @@ type standIns struct {
 const MaxRuns = 16
 
 type standIn struct {
-	spec  scenarios.Service
-	emit  loadgen.Kind
-	emits bool
+	spec scenarios.Service
 }
 
 type standInRun struct {
-	factory *loadgen.Factory
-	dedupe  map[string]*actors.Dedupe // by handler
+	factory  *loadgen.Factory
+	services map[string]*actors.Service // by handler
+	pub      actors.Publication
 }
 
 func newStandIns(sc *scenarios.Scenario, params *backbone.Params) (*standIns, error) {
 	si := &standIns{sc: sc, services: map[string]*standIn{}, runs: map[string]*standInRun{}}
-	f, err := loadgen.NewFactory(loadgen.FactoryConfig{RunID: "types", Payload: sc.Traffic.Payload, Origins: sc.Traffic.Origins}, rng.NewStreams(sc.Seed))
-	if err != nil {
-		return nil, err
-	}
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
 		for _, s := range sc.Services {
 			if s.Handler != h.Handler {
 				continue
 			}
-			st := &standIn{spec: s}
-			if s.Emit != "" {
-				st.emit, st.emits = f.KindOf(s.Emit)
-			}
-			si.services[s.Handler] = st
+			si.services[s.Handler] = &standIn{spec: s}
 			h.OnSuccess = si.onSuccess
 		}
 	}
@@ -79,7 +68,7 @@ func (si *standIns) run(id string) (*standInRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &standInRun{factory: f, dedupe: map[string]*actors.Dedupe{}}
+	r := &standInRun{factory: f, services: map[string]*actors.Service{}}
 	si.runs[id] = r
 	si.runOrder = append(si.runOrder, id)
 	if len(si.runOrder) > MaxRuns {
@@ -106,33 +95,18 @@ func (si *standIns) onSuccess(c *backbone.HandlerCall) {
 	if err != nil {
 		return
 	}
-	d := r.dedupe[c.Handler]
-	if d == nil {
-		if d, err = actors.NewDedupe(s.spec.Idempotency.Strategy, s.spec.Idempotency.Window, 1); err != nil {
+	svc := r.services[c.Handler]
+	if svc == nil {
+		if svc, err = actors.NewService(s.spec, r.factory, 1); err != nil {
 			return
 		}
-		r.dedupe[c.Handler] = d
+		r.services[c.Handler] = svc
 	}
-	step, isStep := r.factory.KindOf(env.DetailType)
-	stepIdx := -1
-	if isStep {
-		stepIdx = int(step)
-	}
-	if !d.Admit(time.Duration(c.Now()), env.ID, jid, stepIdx) {
+	if _, publishes := svc.Run(time.Duration(c.Now()), env, env.ID, jid, time.Duration(intended), r.factory, &r.pub); !publishes {
 		return
 	}
-	bus := si.putName(s.spec.Account, s.spec.EmitTo)
-	var e event.Entry
-	switch {
-	case s.spec.Relay != "":
-		e = event.Entry{Source: s.spec.Relay, DetailType: env.DetailType, Detail: env.Detail, Resources: env.Resources, EventBusName: bus}
-	case s.emits:
-		o := r.factory.Order(loadgen.Arrival{Index: jid, At: time.Duration(intended)})
-		e = r.factory.Entry(&o, s.emit)
-		e.EventBusName = bus
-	default:
-		return
-	}
+	e := r.pub.Entry
+	e.EventBusName = si.putName(r.pub.Account, r.pub.Bus)
 	c.PutEvents([]event.Entry{e})
 }
 

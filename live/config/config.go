@@ -64,8 +64,9 @@ type Account struct {
 // Probes configures the probe queues and their pollers.
 type Probes struct {
 	// Buses are the buses to observe ("orders/local"). Default: every bus
-	// a scenario service consumes from.
-	Buses []string `yaml:"buses" doc:"Buses to observe (default: the services' buses)."`
+	// of the scenario (a run sees every event reach every bus: where it
+	// completes journeys, and where its own faults cut routes).
+	Buses []string `yaml:"buses" doc:"Buses to observe (default: every bus of the scenario)."`
 	// Pollers per probe queue (default 2).
 	Pollers int `yaml:"pollers" doc:"Long-polling workers per probe queue (default 2)."`
 	// WaitTime of each ReceiveMessage long poll (default 20s, the maximum).

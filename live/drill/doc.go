@@ -28,44 +28,61 @@
 // # Correlation and the ledger
 //
 // Probe messages are correlated through detail.metadata only (run_id,
-// journey_id), never through the envelope id or account, which emulators
-// rewrite; the detail is compacted first (moto re-serializes it with
-// spaces). Messages of other runs, other shards, or after the cut-off are
-// counted as foreign (metric live:probe_foreign) and ignored. The sender
-// of each step is known from the scenario (the order's origin, the
-// service that emits the step).
+// journey_id), never through the envelope id, which emulators rewrite;
+// the detail is compacted first (moto re-serializes it with spaces).
+// Messages of other runs, other shards, or after the cut-off are counted
+// as foreign (metric live:probe_foreign) and ignored. The sender of a
+// copy is the envelope's account when it names a scenario account (a
+// relay's copy is its own publication), else the step's sender by the
+// scenario.
 //
-// Expected routes come from the scenario topology with each probe added
-// as a rule and queue (provision.Layout.Topology) through the same Router
-// the simulator uses; only probe consumers ("orders/local/busdrill-probe/
-// probe") are expected, because only they are observed. Each accepted
-// entry adds its expected routes; each first delivery of (journey, step)
-// at a probe is Delivered, every delivery is Consumed (duplicates). DLQs
-// (those the scenario's targets name, and live.dlqs) are read at the end
-// without deleting: each message is one expected delivery to the DLQ's
-// target that ended in the DLQ, with its ERROR_CODE as the cause.
+// There is a probe on every bus of the scenario unless probes.buses names
+// some: the run sees every event reach every bus, which is where it
+// completes a journey (Order.Updated seen anywhere, as in the simulator)
+// and where its own faults cut routes. Expected routes come from the
+// scenario topology with each probe added as a rule and queue
+// (provision.Layout.Topology) through the same Router the simulator uses;
+// only probe consumers ("orders/local/busdrill-probe/probe") are
+// expected, because only they are observed. The ledger (ledger.go) books
+// them as the simulator does — one ledger, whatever the target: an
+// accepted entry expects its probe routes; an entry the producer gave up
+// loses them with the give-up's cause (actors.GiveUpCause); a probe's
+// first delivery of an event id is delivered, a copy beyond the
+// publications that reach the probe is a duplicate; the DLQs (those the
+// scenario's targets name, and live.dlqs) are read at the end without
+// deleting, each message losing, dead-lettered with its ERROR_CODE, the
+// probe routes downstream of the target its RULE_ARN and TARGET_ARN name;
+// and at the end of a complete run an expected delivery neither seen nor
+// dead-lettered is lost with the cause the topology proves
+// (topology.Router.LossCause: a second bus-to-bus hop, or a rule disabled
+// or a statement removed by this run's faults when the event was
+// published). What is left is in flight.
 //
 // # Stand-ins
 //
-// Unless ObserveOnly, each scenario service is played by a stand-in fed
-// from the probe on its bus: a delivery of its detail-type is Consumed at
-// the service's consumer, the processing time is drawn from the service's
-// distribution (stream "live-handlers"), then actors.Dedupe decides the
-// side effect and the journey's next event is published as the service's
-// account. Stand-ins act only on their shard's journeys. They model
-// neither concurrency limits nor failures (the live chaos actuators do
-// that to the real thing). With ObserveOnly the real services do the work
-// and busdrill only publishes orders and watches; the handler hop is then
-// Order.Created seen → Delivery.Updated seen.
+// Unless ObserveOnly, every scenario service is played (standins.go): on:
+// and pattern: services, relays, and services playing a declared handler.
+// A stand-in is fed by the probe on the bus of each rule that invokes its
+// handler: when the rule's compiled pattern matches the probe's copy, the
+// copy is Consumed at the handler's consumer, the processing time is drawn
+// from the service's distribution (stream "live-handlers"), then the
+// service's logic — the simulator's, actors.Service — decides the side
+// effect and publishes as the service's account. Stand-ins act only on
+// their shard's journeys. They model neither concurrency limits nor
+// failures (the live chaos actuators do that to the real thing). With
+// ObserveOnly the real services do the work and busdrill only publishes
+// orders and watches; the handler hop is then Order.Created seen →
+// Delivery.Updated seen.
 //
 // # Hops
 //
-// put_ack: intended send time → PutEvents acknowledgement; ingest_to_
-// delivery: acknowledgement → Order.Created seen at its consumer's probe
-// (0 when an emulator delivered inside the call); handler: the stand-in's
-// work; delivery_to_order_updated: Delivery.Updated published (seen, with
-// ObserveOnly) → Order.Updated seen. End to end is measured from the
-// intended send time.
+// The journey core (actors.Journeys) records them, from what a live run
+// observes: put_ack, intended send time → PutEvents acknowledgement;
+// ingest_to_delivery, acknowledgement (the nearest it sees to the event
+// reaching EventBridge) → Order.Created at the first service; handler,
+// the stand-in's work; delivery_to_order_updated, Delivery.Updated
+// published (seen, with ObserveOnly) → Order.Updated seen. End to end is
+// measured from the intended send time.
 //
 // # End of a run
 //

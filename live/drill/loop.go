@@ -1,7 +1,6 @@
 package drill
 
 import (
-	"bytes"
 	"container/heap"
 	"context"
 	"fmt"
@@ -12,9 +11,8 @@ import (
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/pattern"
 	"github.com/busdrill/busdrill/report"
-	"github.com/busdrill/busdrill/rng"
-	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -42,34 +40,13 @@ type msg struct {
 	fault    report.Fault
 }
 
-// journey is what the loop remembers of one of this shard's orders.
-type journey struct {
-	intended, acked, accepted, emitted, firstDU time.Duration
-	flags                                       uint8
-}
-
+// The live runtime's own marks on a journey (actors.Journey.Flags).
 const (
-	jSent uint8 = 1 << iota
-	jAcked
-	jAccepted
-	jHandled
-	jEmitted
-	jCompleted
-	jSeenDU
-	jHopDelivery
+	// flagSent: this shard sent the order.
+	flagSent = actors.FlagRuntime << iota
+	// flagSeenDU: with ObserveOnly, Delivery.Updated was seen.
+	flagSeenDU
 )
-
-// standIn is a service stand-in: the business logic of a service, fed
-// from the probe on its bus.
-type standIn struct {
-	spec     scenarios.Service
-	consumer string // the service's handler consumer reference
-	dedupe   *actors.Dedupe
-	process  rng.Dist
-	emit     loadgen.Kind
-	emits    bool
-	first    bool // consumes Order.Created: its acceptance and run are hops
-}
 
 // timed is a stand-in completion scheduled in the loop.
 type timed struct {
@@ -93,8 +70,9 @@ func (h *timedHeap) Pop() any {
 	return x
 }
 
-// loop owns the recorder, the journeys, the stand-ins and every decision;
-// it runs on one goroutine and takes the I/O goroutines' posts.
+// loop owns the recorder, the journeys, the ledger, the stand-ins and
+// every decision; it runs on one goroutine and takes the I/O goroutines'
+// posts.
 type loop struct {
 	d       *Drill
 	rec     *report.Recorder
@@ -103,21 +81,23 @@ type loop struct {
 	r       *rand.Rand
 	layout  *provision.Layout
 	shard   loadgen.Shard
-	stride  uint64
 	runKey  []byte
 
 	start                   time.Time
 	traffic, cutoff, maxDur time.Duration
 
-	journeys []journey
-	standIns []*standIn
-	byProbe  [][]*standIn // stand-ins fed by each probe
-	probeOf  map[string]int
+	journeys *actors.Journeys
+	ledger   *ledger
+	standIns *standIns
 	sender   [3]string // account publishing each journey step (OrderCreated: per order)
 	types    [3]string
-	firstBus int // probe index of the bus Order.Created's consumer is on, -1
+	// faults are the fault windows the run's schedule recorded, for the
+	// causes of the deliveries it never saw (ledger.settle).
+	faults []report.Fault
 
-	seen     [][]uint64 // per probe: business keys delivered (bitset)
+	matchScratch pattern.Scratch
+	hits         []int
+
 	timers   timedHeap
 	seq      uint64
 	lateness loadgen.Lateness
@@ -126,9 +106,8 @@ type loop struct {
 	sentOrder                   []uint64 // journeys in send order, for the loss guard
 	lossIdx                     int
 	overdue, overdueIncomplete  int64
-	sent, completed, notSent    int64
+	sent, notSent               int64
 	attempted, failed, emitFail int64
-	expected, delivered         int64
 	foreign, dlqMessages        int64
 	trafficDone                 bool
 	interrupted                 bool
@@ -139,83 +118,39 @@ func newLoop(d *Drill, rec *report.Recorder, router *topology.Router, f *loadgen
 	o := d.opts
 	l := &loop{
 		d: d, rec: rec, router: router, factory: f, r: r, layout: o.Layout, shard: o.Layout.Shard,
-		probeOf: map[string]int{}, firstBus: -1, lag: report.NewHistogram(),
+		lag: report.NewHistogram(), journeys: actors.NewJourneys(rec, o.Layout.Shard.Count),
 		runKey: []byte(`"run_id":` + string(event.AppendJSONString(nil, o.Layout.RunID))),
 	}
 	l.lateness.Tolerance = lateTol
-	l.stride = o.Layout.Shard.Count
-	if l.stride == 0 {
-		l.stride = 1
-	}
+	l.ledger = newLedger(l)
 	for k := loadgen.OrderCreated; k <= loadgen.OrderUpdated; k++ {
 		l.types[k] = f.Type(k).DetailType
 	}
-	l.byProbe = make([][]*standIn, len(o.Layout.Probes))
-	l.seen = make([][]uint64, len(o.Layout.Probes))
-	for i, p := range o.Layout.Probes {
-		l.probeOf[p.Consumer] = i
-	}
-	sc := o.Scenario
-	for _, s := range sc.Services {
+	for _, s := range o.Scenario.Services {
 		if k, ok := f.KindOf(s.Emit); ok && l.sender[k] == "" {
 			l.sender[k] = s.Account
 		}
-		p := -1
-		for i, pr := range o.Layout.Probes {
-			if pr.Bus.Ref == s.Bus {
-				p = i
-			}
-		}
-		if s.On == l.types[loadgen.OrderCreated] && l.firstBus < 0 {
-			l.firstBus = p
-		}
-		if o.ObserveOnly {
-			continue
-		}
-		if p < 0 {
-			return nil, fmt.Errorf("drill: service %s consumes from %s, which has no probe; add it to probes.buses or run with observe-only", s.Name, s.Bus)
-		}
-		dd, err := actors.NewDedupe(s.Idempotency.Strategy, s.Idempotency.Window, l.stride)
-		if err != nil {
-			return nil, err
-		}
-		si := &standIn{spec: s, consumer: s.Bus + "/" + s.Name + "/" + scenarios.ServiceTarget, dedupe: dd}
-		si.emit, si.emits = f.KindOf(s.Emit)
-		si.first = s.On == l.types[loadgen.OrderCreated]
-		for _, h := range sc.Params.Handlers {
-			if h.Handler == s.Handler {
-				si.process = h.Process
-			}
-		}
-		if si.process == nil {
-			si.process = rng.NewLogNormal(float64(20*time.Millisecond), float64(200*time.Millisecond))
-		}
-		l.standIns = append(l.standIns, si)
-		l.byProbe[p] = append(l.byProbe[p], si)
 	}
+	si, err := newStandIns(l)
+	if err != nil {
+		return nil, err
+	}
+	l.standIns = si
 	return l, nil
 }
 
 func (l *loop) now() time.Duration { return l.d.clock.Now().Sub(l.start) }
 
-func (l *loop) journey(j uint64) *journey {
-	i := j / l.stride
-	if i >= uint64(len(l.journeys)) {
-		l.journeys = append(l.journeys, make([]journey, int(i)+1-len(l.journeys)+len(l.journeys)/2)...)
-	}
-	return &l.journeys[i]
-}
-
 // mine returns the journey if this shard sent it.
-func (l *loop) mine(j uint64) (*journey, bool) {
+func (l *loop) mine(j uint64) (*actors.Journey, bool) {
 	if !l.shard.Owns(j) {
 		return nil, false
 	}
-	i := j / l.stride
-	if i >= uint64(len(l.journeys)) || l.journeys[i].flags&jSent == 0 {
+	jr, ok := l.journeys.Known(j)
+	if !ok || jr.Flags&flagSent == 0 {
 		return nil, false
 	}
-	return &l.journeys[i], true
+	return jr, true
 }
 
 // run handles messages, timers and the once-a-second checks until the
@@ -263,8 +198,8 @@ func (l *loop) second() bool {
 	now := l.now()
 	o := l.d.opts
 	if o.Progress != nil {
-		o.Progress(Progress{Elapsed: now, Cutoff: l.cutoff, Sent: l.sent, Completed: l.completed, Late: int64(l.lateness.Late),
-			InFlightDeliveries: l.expected - l.delivered, NotSent: l.notSent, FailedEntries: l.failed})
+		o.Progress(Progress{Elapsed: now, Cutoff: l.cutoff, Sent: l.sent, Completed: l.journeys.Completed(), Late: int64(l.lateness.Late),
+			InFlightDeliveries: l.ledger.inFlight(), NotSent: l.notSent, FailedEntries: l.failed})
 	}
 	st := o.Stop
 	minN := int64(st.MinSamplesOrDefault())
@@ -276,12 +211,12 @@ func (l *loop) second() bool {
 	if st.MaxLossRate > 0 {
 		after := st.LossAfterOrDefault()
 		for l.lossIdx < len(l.sentOrder) {
-			j := &l.journeys[l.sentOrder[l.lossIdx]/l.stride]
-			if j.intended+after > now {
+			j, _ := l.journeys.Known(l.sentOrder[l.lossIdx])
+			if j.Intended+after > now {
 				break
 			}
 			l.overdue++
-			if j.flags&jCompleted == 0 {
+			if j.Flags&actors.FlagCompleted == 0 {
 				l.overdueIncomplete++
 			}
 			l.lossIdx++
@@ -296,7 +231,7 @@ func (l *loop) second() bool {
 		return l.abort(fmt.Sprintf("stop condition: maximum duration %v reached", l.maxDur))
 	}
 	if o.SettleEarly && l.trafficDone && now >= l.traffic && len(l.timers) == 0 &&
-		l.completed+l.notSent == l.sent && l.expected == l.delivered && l.d.emitsEmpty() && l.d.inFlightCalls.Load() == 0 {
+		l.journeys.Completed()+l.notSent == l.sent && l.ledger.settled() && l.d.emitsEmpty() && l.d.inFlightCalls.Load() == 0 {
 		return true
 	}
 	return false
@@ -343,9 +278,8 @@ func (l *loop) handle(m msg) {
 			if !it.order {
 				continue
 			}
-			j := l.journey(it.journey)
-			j.intended = it.intended
-			j.flags |= jSent
+			j := l.journeys.Start(it.journey, it.intended)
+			j.Flags |= flagSent
 			l.rec.Sent(it.journey, it.intended, m.at)
 			l.lateness.Record(it.intended, m.at)
 			l.lag.Record(max(0, m.at-it.intended))
@@ -364,11 +298,14 @@ func (l *loop) handle(m msg) {
 		l.trafficDone = true
 	case msgFault:
 		l.rec.Fault(m.fault)
+		l.faults = append(l.faults, m.fault)
 	}
 }
 
-// callDone records a batch's outcome: the PutEvents calls, each entry's
-// expected routes (accepted) or its failure.
+// callDone records a batch's outcome: the PutEvents calls, and each entry:
+// accepted, its expected routes (those the probes observe); given up, the
+// same routes lost with the give-up's cause (and an order not sent), as
+// the simulator's producer books them.
 func (l *loop) callDone(m msg) {
 	b := m.batch
 	for _, c := range m.calls {
@@ -380,200 +317,43 @@ func (l *loop) callDone(m msg) {
 		l.attempted++
 		if r.code != "" {
 			l.failed++
+			cause := actors.GiveUpCause(r.code, "")
+			l.ledger.gaveUp(it, cause, m.at)
 			if it.order {
-				l.rec.NotSent(it.journey, r.code)
+				l.rec.NotSent(it.journey, cause)
 				l.notSent++
 				if j, ok := l.mine(it.journey); ok {
-					j.flags |= jCompleted // resolved: not in flight
+					j.Flags |= actors.FlagCompleted // resolved: not in flight
 				}
 			} else {
 				l.emitFail++
 			}
 			continue
 		}
-		env := event.Envelope{
-			DetailType: it.entry.DetailType, Source: it.entry.Source, Detail: it.entry.Detail,
-			Account: l.scenarioID(it.sender), Region: l.router.Region,
-		}
-		for _, c := range l.router.ExpectedRoutes(it.sender, it.bus, &env) {
-			if _, ok := l.probeOf[c]; ok {
-				l.rec.Expect(it.sender, c)
-				l.expected++
-			}
-		}
-		j, ok := l.mine(it.journey)
-		if !ok {
+		l.ledger.accepted(it, r.ack)
+		if _, ok := l.mine(it.journey); !ok {
 			continue
 		}
 		switch {
-		case it.order && j.flags&jAcked == 0:
-			j.flags |= jAcked
-			j.acked = r.ack
-			l.rec.Hop(report.HopPutAck, r.ack-j.intended)
-			l.deliveryHop(j)
-		case it.kind == loadgen.DeliveryUpdated && j.flags&jEmitted == 0:
-			j.flags |= jEmitted
-			j.emitted = m.calls[0].at
+		case it.order:
+			l.journeys.Acked(it.journey, r.ack)
+			// A live run cannot see Order.Created reach its bus: the
+			// acknowledgement is the nearest point it observes.
+			l.journeys.Reached(it.journey, r.ack)
+		case it.kind == loadgen.DeliveryUpdated && !it.relay:
+			l.journeys.Emitted(it.journey, m.calls[0].at)
 		}
 	}
 }
 
-func (l *loop) scenarioID(account string) string {
-	if i, ok := l.router.X.Account(account); ok {
-		return l.router.X.T.Accounts[i].ID
-	}
-	return ""
-}
-
 // senderOf is the account that published step k of journey j, known from
-// the scenario alone (the envelope's account is not trusted).
+// the scenario alone: what a delivery's envelope does not say (an emulator
+// may rewrite its account).
 func (l *loop) senderOf(jid uint64, k loadgen.Kind) string {
 	if k == loadgen.OrderCreated {
 		return l.factory.Order(loadgen.Arrival{Index: jid}).Origin
 	}
 	return l.sender[k]
-}
-
-// firstDelivery marks (probe, journey, step) seen and reports whether it
-// was new.
-func (l *loop) firstDelivery(p int, jid uint64, k loadgen.Kind) bool {
-	i := (jid/l.stride)*3 + uint64(k)
-	w := i / 64
-	s := l.seen[p]
-	if w >= uint64(len(s)) {
-		s = append(s, make([]uint64, int(w)+1-len(s)+len(s)/2)...)
-		l.seen[p] = s
-	}
-	bit := uint64(1) << (i % 64)
-	if s[w]&bit != 0 {
-		return false
-	}
-	s[w] |= bit
-	return true
-}
-
-// deliveryHop records Order.Created's acknowledgement → seen by its
-// consumer's probe, once both are known.
-func (l *loop) deliveryHop(j *journey) {
-	if j.flags&(jAcked|jAccepted) == jAcked|jAccepted && j.flags&jHopDelivery == 0 {
-		j.flags |= jHopDelivery
-		l.rec.Hop(report.HopDelivery, max(0, j.accepted-j.acked))
-	}
-}
-
-// observe handles one event a probe received.
-func (l *loop) observe(dv delivery) {
-	if dv.at > l.cutoff || !bytes.Contains(dv.detail, l.runKey) {
-		l.foreign++
-		return
-	}
-	jid, ok := loadgen.JourneyOf(dv.detail)
-	k, isStep := l.factory.KindOf(dv.detailType)
-	if !ok || !isStep || !l.shard.Owns(jid) {
-		l.foreign++ // another shard's, or not a journey event
-		return
-	}
-	p := l.layout.Probes[dv.probe]
-	consumer := p.Consumer
-	sender := l.senderOf(jid, k)
-	l.rec.Invocation(p.Bus.Account, dv.at)
-	if l.firstDelivery(dv.probe, jid, k) {
-		l.rec.Delivered(sender, consumer, dv.at)
-		l.delivered++
-	}
-	l.rec.Consumed(consumer, dv.id, jid, dv.detailType, dv.at)
-	j, mine := l.mine(jid)
-	if !mine {
-		return
-	}
-	switch k {
-	case loadgen.OrderCreated:
-		if dv.probe == l.firstBus && j.flags&jAccepted == 0 {
-			// An emulator delivers inside the PutEvents call, so the
-			// delivery may be handled before the acknowledgement: the
-			// hop is then recorded when the ack arrives.
-			j.flags |= jAccepted
-			j.accepted = dv.at
-			l.deliveryHop(j)
-		}
-	case loadgen.DeliveryUpdated:
-		if l.d.opts.ObserveOnly && j.flags&jSeenDU == 0 {
-			j.flags |= jSeenDU
-			j.firstDU = dv.at
-			if j.flags&jAccepted != 0 {
-				l.rec.Hop(report.HopHandler, dv.at-j.accepted)
-			}
-		}
-	case loadgen.OrderUpdated:
-		if j.flags&jCompleted == 0 {
-			j.flags |= jCompleted
-			l.completed++
-			l.rec.Completed(jid, dv.at)
-			switch {
-			case j.flags&jEmitted != 0 && !l.d.opts.ObserveOnly:
-				l.rec.Hop(report.HopFinal, dv.at-j.emitted)
-			case j.flags&jSeenDU != 0:
-				l.rec.Hop(report.HopFinal, dv.at-j.firstDU)
-			}
-		}
-	}
-	for _, s := range l.byProbe[dv.probe] {
-		if s.spec.On != dv.detailType {
-			continue
-		}
-		l.rec.Consumed(s.consumer, dv.id, jid, dv.detailType, dv.at)
-		s := s
-		accepted := dv.at
-		id := dv.id
-		dur := rng.Duration(s.process, l.r)
-		l.seq++
-		heap.Push(&l.timers, timed{at: dv.at + dur, seq: l.seq, fn: func(now time.Duration) {
-			l.runService(s, jid, k, id, accepted, now)
-		}})
-	}
-}
-
-// runService is a stand-in finishing its work on an event: idempotency,
-// the side effect, and the journey's next event, published as its account.
-func (l *loop) runService(s *standIn, jid uint64, k loadgen.Kind, id string, accepted, now time.Duration) {
-	j := &l.journeys[jid/l.stride] // looked up now: the table may have grown
-	if s.first && j.flags&jHandled == 0 {
-		j.flags |= jHandled
-		l.rec.Hop(report.HopHandler, now-accepted)
-	}
-	if !s.dedupe.Admit(now, id, jid, int(k)) {
-		return
-	}
-	l.rec.SideEffect(s.consumer, jid, l.types[k])
-	if !s.emits {
-		return
-	}
-	o := l.factory.Order(loadgen.Arrival{Index: jid, At: j.intended})
-	e := l.factory.Entry(&o, s.emit)
-	e.EventBusName = l.layout.PutName(s.spec.Account, s.spec.EmitTo)
-	l.d.emits.push(item{sender: s.spec.Account, bus: s.spec.EmitTo, entry: e, journey: jid, kind: s.emit})
-}
-
-// deadLettered records one DLQ message: an expected delivery to the DLQ's
-// target that ended in the DLQ, with its ERROR_CODE as the cause.
-func (l *loop) deadLettered(q provision.DLQ, dv delivery) {
-	if !bytes.Contains(dv.detail, l.runKey) {
-		return
-	}
-	jid, ok := loadgen.JourneyOf(dv.detail)
-	k, isStep := l.factory.KindOf(dv.detailType)
-	if !ok || !isStep || !l.shard.Owns(jid) {
-		return
-	}
-	consumer := q.Consumer
-	if consumer == "" {
-		consumer = q.Ref
-	}
-	sender := l.senderOf(jid, k)
-	l.dlqMessages++
-	l.rec.Expect(sender, consumer)
-	l.rec.Lost(sender, consumer, dv.errorCode, true, dv.at)
-	l.rec.DeadLettered(dv.at)
 }
 
 // finish assembles the results and the stats.
@@ -591,6 +371,9 @@ func (l *loop) finish() (*report.Results, *Stats) {
 		"live:probe_foreign":       l.foreign,
 		"live:poll_errors":         c.pollErrors.Load(),
 		"live:dlq_messages":        l.dlqMessages,
+	}
+	if !l.interrupted {
+		l.ledger.settle()
 	}
 	res := l.rec.Finish(metrics)
 	res.Interrupted = l.interrupted

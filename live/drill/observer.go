@@ -20,8 +20,11 @@ type delivery struct {
 	id         string
 	detailType string
 	source     string
+	account    string // the envelope's account id (an emulator may rewrite it)
+	resources  []string
 	detail     []byte // compacted
-	errorCode  string // DLQ messages: ERROR_CODE attribute
+	// DLQ messages: the ERROR_CODE, RULE_ARN and TARGET_ARN attributes.
+	errorCode, ruleARN, targetARN string
 }
 
 // body is the part of an event's JSON (the SQS message body) a probe reads.
@@ -29,6 +32,8 @@ type body struct {
 	ID         string          `json:"id"`
 	DetailType string          `json:"detail-type"`
 	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Resources  []string        `json:"resources"`
 	Detail     json.RawMessage `json:"detail"`
 }
 
@@ -45,7 +50,7 @@ func parseBody(s string) (delivery, bool) {
 	if err := json.Compact(&buf, b.Detail); err != nil {
 		return delivery{}, false
 	}
-	return delivery{id: b.ID, detailType: b.DetailType, source: b.Source, detail: buf.Bytes()}, true
+	return delivery{id: b.ID, detailType: b.DetailType, source: b.Source, account: b.Account, resources: b.Resources, detail: buf.Bytes()}, true
 }
 
 // poll long-polls one probe queue (WaitTime, 10 messages), posts every
@@ -154,9 +159,8 @@ func (d *Drill) readDLQs(ctx context.Context, l *loop) {
 					continue
 				}
 				dv.probe, dv.at = i, d.elapsed()
-				if a, ok := m.MessageAttributes["ERROR_CODE"]; ok {
-					dv.errorCode = aws.ToString(a.StringValue)
-				}
+				attr := func(name string) string { return aws.ToString(m.MessageAttributes[name].StringValue) }
+				dv.errorCode, dv.ruleARN, dv.targetARN = attr("ERROR_CODE"), attr("RULE_ARN"), attr("TARGET_ARN")
 				l.deadLettered(q, dv)
 			}
 			if fresh == 0 {

@@ -13,6 +13,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
@@ -27,6 +28,7 @@ type item struct {
 	kind     loadgen.Kind
 	intended time.Duration // orders: the arrival's intended send time
 	order    bool          // an Order.Created from the schedule
+	relay    bool          // a relay's publication (not the step's own)
 }
 
 // batch is one PutEvents request's worth of items, of one sender.
@@ -199,10 +201,6 @@ func (d *Drill) pace(ctx context.Context, start time.Time, pacer loadgen.Pacer, 
 	}
 }
 
-// CauseOversized is the cause of an order whose detail is too large for
-// any PutEvents limit (the simulator's producer gives it up with it too).
-const CauseOversized = "oversized"
-
 // worker makes PutEvents calls for batches and posts their outcomes to
 // the loop. Entries that fail with a retryable code (ThrottlingException,
 // InternalFailure) are resent, up to MaxResends times with doubling,
@@ -229,7 +227,7 @@ func (d *Drill) worker(ctx context.Context, batches <-chan *batch) {
 				// A detail no PutEvents limit accepts is never built
 				// (loadgen's MaterialiseLimit): refused here, as AWS
 				// would refuse it, with the simulator's cause.
-				results[i] = result{code: CauseOversized}
+				results[i] = result{code: actors.CauseOversized}
 				continue
 			}
 			pending = append(pending, i)

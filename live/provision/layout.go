@@ -116,12 +116,13 @@ func NewLayout(sc *scenarios.Scenario, cfg *config.Config, runID string, shard l
 	for _, b := range sc.Topology.Buses {
 		l.Buses = append(l.Buses, l.deployedBus(cfg, b.Ref()))
 	}
+	// A probe on every bus by default: the run then sees every event
+	// reach every bus (where it completes a journey, as the simulator
+	// does, and where a fault of its own cut a route).
 	probeBuses := cfg.Probes.Buses
 	if len(probeBuses) == 0 {
-		for _, s := range sc.Services {
-			if !slices.Contains(probeBuses, s.Bus) {
-				probeBuses = append(probeBuses, s.Bus)
-			}
+		for _, b := range sc.Topology.Buses {
+			probeBuses = append(probeBuses, b.Ref())
 		}
 	}
 	sort.Strings(probeBuses)

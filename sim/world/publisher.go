@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/sim"
@@ -35,10 +36,10 @@ const (
 	ambiguousTimeout = time.Second
 )
 
-// Causes of entries given up by a producer.
+// Causes of entries given up by a producer (actors.GiveUpCause).
 const (
-	CauseThrottled = "throttled"
-	CauseOversized = "oversized"
+	CauseThrottled = actors.CauseThrottled
+	CauseOversized = actors.CauseOversized
 )
 
 // sent describes one entry of a request: which journey step it is.
@@ -103,7 +104,7 @@ func (c *client) publish(now sim.Time, req *request) {
 			}
 		}
 		for i := range req.entries {
-			c.giveUp(now, req, i, causeOf(resp.Err.Code, resp.Err.Message))
+			c.giveUp(now, req, i, actors.GiveUpCause(resp.Err.Code, resp.Err.Message))
 		}
 		return
 	}
@@ -125,7 +126,7 @@ func (c *client) publish(now sim.Time, req *request) {
 			again.meta = append(again.meta, req.meta[i])
 			continue
 		}
-		c.giveUp(now, req, i, causeOf(res.ErrorCode, res.ErrorMessage))
+		c.giveUp(now, req, i, actors.GiveUpCause(res.ErrorCode, res.ErrorMessage))
 	}
 	if again != nil {
 		c.later(now.Add(fullJitter(c.r, resendBase<<(again.resends-1), sdkMaxBackoff)), again)
@@ -188,15 +189,4 @@ func (c *client) giveUp(now sim.Time, req *request, i int, cause string) {
 	if m.order {
 		w.rec.NotSent(m.journey, cause)
 	}
-}
-
-// causeOf names why a producer gave an entry up.
-func causeOf(code, msg string) string {
-	switch {
-	case code == event.CodeThrottling:
-		return CauseThrottled
-	case code == backbone.CodeValidation && msg == event.MsgRequestTooLarge:
-		return CauseOversized
-	}
-	return code
 }

@@ -14,16 +14,11 @@ import (
 )
 
 // TestRunAWSWithFaultSchedule runs the disabled-rule library scenario
-// against moto: the fault schedule disables the fan-out rule on time
+// against serve: the fault schedule disables the fan-out rule on time
 // (journaled before the change), re-enables it at the window's end (the
-// journal records the restore), and the results' timeline has the fault.
-// moto does not enforce disabled rules, so the scenario's loss
-// expectations are not what this checks.
+// journal records the restore), the results' timeline has the fault, and
+// the orders the rule dropped are lost with its cause, as in the model.
 func TestRunAWSWithFaultSchedule(t *testing.T) {
-	srv, live := startPatchedMoto(t)
-	if code, out, errOut := runCLI("", "aws", "deploy-fixture", "disabled-rule", "--live", live, "--endpoint-url", srv.URL()); code != exitOK {
-		t.Fatalf("deploy-fixture: exit %d: %s %s", code, out, errOut)
-	}
 	sc, err := scenarios.Builtin("disabled-rule")
 	if err != nil {
 		t.Fatal(err)
@@ -32,11 +27,12 @@ func TestRunAWSWithFaultSchedule(t *testing.T) {
 	sc.Drain = 5 * time.Second
 	f := &sc.Faults.Faults[0]
 	f.Start, f.End = 2*time.Second, 4*time.Second
+	url, live := startServe(t, sc)
 
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	resDir := t.TempDir()
-	code := runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "chaos-1"})
+	code := runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: url, Out: resDir, RunID: "chaos-1"})
 	if code == exitUsage || code == exitAborted {
 		t.Fatalf("runAWS: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -47,6 +43,13 @@ func TestRunAWSWithFaultSchedule(t *testing.T) {
 	}
 	if len(res.Faults) != 1 || res.Faults[0].Name != "rule-off" || res.Faults[0].Kind != "disable-rule" {
 		t.Errorf("fault timeline %+v", res.Faults)
+	}
+	var ruleDisabled int64
+	for _, rt := range res.Ledger.Routes {
+		ruleDisabled += rt.Dropped["rule-disabled"]
+	}
+	if ruleDisabled == 0 || !res.Ledger.Balanced {
+		t.Errorf("the disabled rule's losses: %d booked, balanced %v", ruleDisabled, res.Ledger.Balanced)
 	}
 	recs, err := journal.Read(filepath.Join(runDir, "journal.jsonl"))
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/serve"
 )
 
 const testLive = `region: eu-west-1
@@ -69,48 +71,46 @@ func TestAWSPlan(t *testing.T) {
 	}
 }
 
-// The reference scenario with --target aws against moto, end to end
-// through the CLI: deploy-fixture, run (as run.go calls runAWS), and
-// nothing tagged left behind.
-// startPatchedMoto starts moto with busdrill's patch for cross-account
-// PutEvents, isolates the AWS environment of the test with moto's test
-// credentials, and writes the test live file.
-func startPatchedMoto(t *testing.T) (srv *motoserver.Server, live string) {
+// startServe starts busdrill serve on loopback with the scenario's
+// backbone (in the test live file's Region), isolates the AWS environment
+// of the test, and writes the test live file.
+func startServe(t *testing.T, sc *scenarios.Scenario) (url, live string) {
 	t.Helper()
-	restore, err := fixture.InstallMotoPatch(t.TempDir())
+	motoserver.IsolateAWSEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIACLITEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	srv, err := serve.New(serve.Options{Listen: "127.0.0.1:0", Scenario: sc, Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv = motoserver.Start(t)
-	restore()
-	motoserver.IsolateAWSEnv(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)
-	return srv, writeLive(t, testLive)
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.URL(), writeLive(t, testLive)
 }
 
-func TestRunAWSAgainstMoto(t *testing.T) {
-	srv, live := startPatchedMoto(t)
-
-	code, out, errOut := runCLI("", "aws", "deploy-fixture", "reference", "--live", live, "--endpoint-url", srv.URL())
-	if code != exitOK {
-		t.Fatalf("deploy-fixture: exit %d: %s %s", code, out, errOut)
-	}
+// The reference scenario with --target aws against serve, end to end
+// through the CLI (as run.go calls runAWS): every order completes, the
+// ledger balances, no credential is printed, and nothing tagged is left
+// behind.
+func TestRunAWSAgainstServe(t *testing.T) {
 	sc, err := scenarios.Builtin("reference")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sc.Traffic.Arrivals.Shape = loadgen.Constant{Rate: 10, Duration: 5 * time.Second}
 	sc.Drain = 10 * time.Second
-	// Latency on the wall clock depends on the machine's load and moto:
-	// this test checks completion and the ledger, never a latency.
+	// Latency on the wall clock depends on the machine's load: this test
+	// checks completion and the ledger, never a latency.
 	sc.Expect = slices.DeleteFunc(sc.Expect, func(e scenarios.Expectation) bool {
 		return strings.HasPrefix(e.Cond.Metric, "e2e.") || strings.HasPrefix(e.Cond.Metric, "hop.")
 	})
+	url, live := startServe(t, sc)
 	var stdout, stderr bytes.Buffer
 	env := &cliEnv{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
 	resDir := t.TempDir()
-	code = runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: srv.URL(), Out: resDir, RunID: "cli-1", SettleEarly: true})
+	code := runAWS(env, nil, sc, awsRunOptions{LiveFile: live, EndpointURL: url, Out: resDir, RunID: "cli-1", SettleEarly: true})
 	if code != exitOK {
 		t.Fatalf("runAWS: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
@@ -121,11 +121,41 @@ func TestRunAWSAgainstMoto(t *testing.T) {
 	if res.Target != "aws" || res.Orders.Completed != res.Orders.Planned || !res.Ledger.Balanced || res.Verdict != "pass" {
 		t.Errorf("results: target %s orders %+v balanced %v verdict %s", res.Target, res.Orders, res.Ledger.Balanced, res.Verdict)
 	}
-	if s := stdout.String() + stderr.String(); strings.Contains(s, motoserver.TestSecretAccessKey) || strings.Contains(s, motoserver.TestAccessKeyID) {
+	if s := stdout.String() + stderr.String(); strings.Contains(s, "AKIACLITEST") {
 		t.Error("credentials in the output")
 	}
-	code, out, errOut = runCLI("", "aws", "teardown", "reference", "--live", live, "--endpoint-url", srv.URL(), "--dry-run")
+	code, out, errOut := runCLI("", "aws", "teardown", "reference", "--live", live, "--endpoint-url", url, "--dry-run")
 	if code != exitOK || !strings.Contains(out, "0 resources would remove") {
 		t.Errorf("teardown after the run: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestDeployFixtureRequestShapes checks the live adapter's control-plane
+// requests against moto, an implementation of the AWS wire protocols
+// nobody here wrote (it is only that: serve runs the end-to-end tests):
+// deploy-fixture creates the backbone, provision its probes, teardown
+// finds and removes exactly them.
+func TestDeployFixtureRequestShapes(t *testing.T) {
+	restore, err := fixture.InstallMotoPatch(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := motoserver.Start(t)
+	restore()
+	motoserver.IsolateAWSEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)
+	live := writeLive(t, testLive)
+	for _, args := range [][]string{
+		{"aws", "deploy-fixture", "reference", "--live", live, "--endpoint-url", srv.URL()},
+		{"aws", "provision", "reference", "--live", live, "--endpoint-url", srv.URL(), "--run-id", "shapes-1", "--journal", filepath.Join(t.TempDir(), "j.jsonl")},
+	} {
+		if code, out, errOut := runCLI("", args...); code != exitOK {
+			t.Fatalf("%s: exit %d: %s %s", strings.Join(args[:2], " "), code, out, errOut)
+		}
+	}
+	code, out, errOut := runCLI("", "aws", "teardown", "reference", "--live", live, "--endpoint-url", srv.URL(), "--run-id", "shapes-1")
+	if code != exitOK || !strings.Contains(out, "6 resources removed") {
+		t.Errorf("teardown: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -78,6 +78,9 @@ func WriteText(w io.Writer, sum *Summary, dir string) {
 func tallyText(sum *Summary) string {
 	t := sum.Tally
 	parts := []string{fmt.Sprintf("%d passed", t.Passed), fmt.Sprintf("%d failed", t.Failed)}
+	if sum.InvariantsOnly {
+		parts = []string{fmt.Sprintf("expectations held in %d, not judged (--invariants-only)", t.Passed)}
+	}
 	if t.Errors > 0 {
 		parts = append(parts, fmt.Sprintf("%d could not run", t.Errors))
 	}

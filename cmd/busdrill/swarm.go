@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/loadgen"
@@ -213,6 +214,7 @@ func runSwarm(env *cliEnv, args []string) int {
 		return exitUsage
 	}
 	intr.Pending("swarm.json and the shrinks of every scenario")
+	started := time.Now()
 	prog := render.NewProgress(env.stderr, !*quiet && !*jsonOut && render.IsTerminal(env.stderr))
 	last := swarm.Progress{}
 	res, err := swarm.Run(ctx, swarm.Options{
@@ -230,7 +232,29 @@ func runSwarm(env *cliEnv, args []string) int {
 	})
 	prog.Done()
 	intr.Pending("")
-	return finishSwarm(env, res, err, *jsonOut, *quiet)
+	code := finishSwarm(env, res, err, *jsonOut, *quiet)
+	if res != nil && !*jsonOut {
+		fmt.Fprintf(env.stdout, "%s (%.1fs)\n", swarmTally(res), time.Since(started).Seconds())
+	}
+	return code
+}
+
+// swarmTally is the closing line: "23 scenarios, 552 seeds run: 23
+// passed, 0 failed".
+func swarmTally(res *swarm.Result) string {
+	seeds, failed := 0, 0
+	for _, s := range res.Summaries {
+		seeds += s.Tally.Seeds
+		if s.Verdict == swarm.VerdictFail {
+			failed++
+		}
+	}
+	n := len(res.Summaries)
+	s := fmt.Sprintf("%d scenario%s, %d seed runs: %d passed, %d failed", n, plural(n), seeds, n-failed, failed)
+	if res.Interrupted {
+		s = "interrupted: " + s
+	}
+	return s
 }
 
 // swarmFiles expands the arguments as check does (directories to their

@@ -5,10 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/swarm"
@@ -147,5 +150,81 @@ func TestInterruptSwarm(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "INTR  slow") {
 		t.Errorf("no INTR line:\n%s", stdout.String())
+	}
+}
+
+// TestSwarmJobManifests: deploy/k8s/swarm-job.yaml's scenario loads and
+// its arguments are busdrill swarm's (every shard, on a small seed range),
+// and swarm-merge-job.yaml's merge the shards they write.
+func TestSwarmJobManifests(t *testing.T) {
+	docs := func(path string) []map[string]any {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []map[string]any
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		for {
+			var d map[string]any
+			if err := dec.Decode(&d); err != nil {
+				break
+			}
+			out = append(out, d)
+		}
+		return out
+	}
+	get := func(v any, path ...any) any {
+		for _, p := range path {
+			switch k := p.(type) {
+			case string:
+				v = v.(map[string]any)[k]
+			case int:
+				v = v.([]any)[k]
+			}
+		}
+		return v
+	}
+	job := docs("../../deploy/k8s/swarm-job.yaml")
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "checkout.yaml")
+	os.WriteFile(scenario, []byte(get(job[0], "data", "checkout.yaml").(string)), 0o644)
+	spec := get(job[1], "spec").(map[string]any)
+	n := spec["completions"].(int)
+	if spec["parallelism"].(int) != n {
+		t.Errorf("completions %d, parallelism %v", n, spec["parallelism"])
+	}
+	for i := range n {
+		var args []string
+		for _, a := range get(spec, "template", "spec", "containers", 0, "args").([]any) {
+			s := a.(string)
+			s = strings.ReplaceAll(s, "/etc/busdrill/checkout.yaml", scenario)
+			s = strings.ReplaceAll(s, "$(JOB_COMPLETION_INDEX)", strconv.Itoa(i))
+			s = strings.ReplaceAll(s, "=/results", "="+dir)
+			if strings.HasPrefix(s, "--seed-range=") {
+				s = "--seed-range=1:" + strconv.Itoa(2*n)
+			}
+			if strings.HasPrefix(s, "--shard=") && s != "--shard="+strconv.Itoa(i)+"/"+strconv.Itoa(n) {
+				t.Errorf("%s: the shard count is not completions (%d)", s, n)
+			}
+			args = append(args, s)
+		}
+		if code, out, errs := runCLI("", args...); code != exitOK && code != exitFail {
+			t.Fatalf("busdrill %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
+		}
+	}
+	merge := docs("../../deploy/k8s/swarm-merge-job.yaml")
+	var args []string
+	for _, a := range get(merge[0], "spec", "template", "spec", "containers", 0, "args").([]any) {
+		args = append(args, strings.ReplaceAll(strings.ReplaceAll(a.(string), "=/results", "="+dir), "/results", dir))
+	}
+	if code, out, errs := runCLI("", args...); code != exitOK && code != exitFail {
+		t.Fatalf("busdrill %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
+	}
+	sum, err := swarm.ReadSummary(filepath.Join(dir, "checkout", "swarm", swarm.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Shard != nil || sum.Tally.Seeds != 2*n || sum.Vary == "" {
+		t.Errorf("the merged swarm: shard %v, %d seeds, vary %q", sum.Shard, sum.Tally.Seeds, sum.Vary)
 	}
 }

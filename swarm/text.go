@@ -95,7 +95,7 @@ func tallyText(sum *Summary) string {
 	if t.Broken == 0 {
 		s += " · invariants held"
 	} else {
-		s += fmt.Sprintf(" · %d seeds broke an invariant", t.Broken)
+		s += fmt.Sprintf(" · %d seed%s broke an invariant", t.Broken, plural(t.Broken))
 	}
 	switch {
 	case t.Replayed == 0:
@@ -140,6 +140,13 @@ func (st ExpectStats) text() string {
 		s += " · failed for " + strings.Join(seeds, ", ")
 	}
 	return s
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // shareText prints a pass share: 100%, 95%, 99.5%, 0.1%.

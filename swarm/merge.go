@@ -33,7 +33,7 @@ type shardSummary struct {
 }
 
 // MergeFiles merges the shards named by paths (swarm.json files, or
-// folders searched for shards' swarm.json) and writes each scenario's
+// folders searched for shards' swarm.json; together at most 512 MiB) and writes each scenario's
 // merged swarm under out, as Run would have written the whole swarm:
 // swarm.json, the reported seeds' outputs and the shrinks, copied from
 // the shards (issue.md is written again with the whole swarm's counts).
@@ -44,7 +44,13 @@ func MergeFiles(paths []string, out string) (*Result, error) {
 		return nil, &InputError{err}
 	}
 	groups := map[string][]shardSummary{}
+	var total int64
 	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			if total += st.Size(); total > maxSummaryBytes {
+				return nil, &InputError{fmt.Errorf("the summaries to merge add up to more than %d MiB (at %s)", maxSummaryBytes>>20, f)}
+			}
+		}
 		s, err := ReadSummary(f)
 		if err != nil {
 			return nil, &InputError{err}

@@ -170,8 +170,9 @@ func (s *Summary) WriteJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// maxSummaryBytes bounds a swarm.json read back (swarm merge): 100,000
-// seeds of a scenario with a dozen expectations fit well within it.
+// maxSummaryBytes bounds a swarm.json read back (swarm merge), and the
+// summaries one merge reads together: 100,000 seeds of a scenario with a
+// dozen expectations fit well within it.
 const maxSummaryBytes = 512 << 20
 
 // ReadSummary reads a swarm.json.

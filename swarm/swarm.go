@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/runner"
@@ -291,20 +290,4 @@ func reportedSeeds(sum *Summary) []uint64 {
 func sourceDigest(src []byte) string {
 	sum := sha256.Sum256(src)
 	return hex.EncodeToString(sum[:])
-}
-
-// describe is a scenario's line in messages: its name, and its
-// variation.
-func (s *subject) describe() string {
-	var extra []string
-	if s.varyText != "" {
-		extra = append(extra, "vary "+s.varyText)
-	}
-	if s.quick {
-		extra = append(extra, "quick")
-	}
-	if len(extra) == 0 {
-		return s.sc.Name
-	}
-	return s.sc.Name + " (" + strings.Join(extra, ", ") + ")"
 }

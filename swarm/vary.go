@@ -3,7 +3,6 @@ package swarm
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -199,13 +198,4 @@ func trimFloat(f float64) string {
 	s := fmt.Sprintf("%.4f", f)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
-}
-
-// faultNames lists the names of a file's faults (after nameFaults).
-func faultNames(f *scenarios.File) []string {
-	var out []string
-	for i := range f.Faults {
-		out = append(out, f.Faults[i].Name)
-	}
-	return slices.Clip(out)
 }

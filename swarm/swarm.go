@@ -262,12 +262,12 @@ const maxReported = 10
 
 // reportedSeeds are the seeds whose results are written under seeds/:
 // the seed of each shrink (the lowest failing seed of each failing
-// expectation), and the lowest maxReported that broke an invariant, did
-// not replay, or could not run.
+// expectation, unless only the model is judged), and the lowest
+// maxReported that broke an invariant or did not replay.
 func reportedSeeds(sum *Summary) []uint64 {
 	var out []uint64
 	for _, st := range sum.Expectations {
-		if len(st.FailedSeeds) > 0 && !slices.Contains(out, st.FailedSeeds[0]) {
+		if len(st.FailedSeeds) > 0 && !sum.InvariantsOnly && !slices.Contains(out, st.FailedSeeds[0]) {
 			out = append(out, st.FailedSeeds[0])
 		}
 	}

@@ -27,13 +27,17 @@ func (s *Scenario) Expanded() ([]byte, error) {
 	return Marshal(&f, fmt.Sprintf("%s, with its topology expanded by busdrill scenarios show.", s.File))
 }
 
-// Marshal writes a scenario file: header as comment lines, then f as
+// Marshal writes a scenario file: header as comment lines (none when it
+// is empty), then f as
 // YAML, which loads back to the same scenario. (A key whose value is the
 // zero value is left out and takes its default when loaded: the file
 // cannot say seed: 0, drain: 0s or at: 0s.)
 func Marshal(f *File, header string) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, line := range strings.Split(header, "\n") {
+		if header == "" {
+			break
+		}
 		if line == "" {
 			buf.WriteString("#\n")
 			continue

@@ -8,7 +8,7 @@ FUZZTIME ?= 15s
 # BENCHTIME is passed to -benchtime for `make bench`.
 BENCHTIME ?= 1s
 
-.PHONY: all build run test unit check lint bench fuzz pgo clean
+.PHONY: all build run test unit check swarm-check lint bench fuzz pgo clean
 
 all: build
 
@@ -20,8 +20,9 @@ run: build
 	./$(BIN) run
 
 # test: formatting, vet, go mod tidy, staticcheck, the whole test suite,
-# and the scenario library's expectations (the same as CI).
-test: lint unit check
+# the scenario library's expectations, and the swarm self-check of the
+# model (the same as CI).
+test: lint unit check swarm-check
 
 unit:
 	$(GO) test -count=1 ./...
@@ -32,6 +33,18 @@ check: build
 
 # STATICCHECK is the pinned staticcheck, fetched and run by go run.
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# swarm-check: a check of the model itself. Every library scenario runs for
+# seeds 1-24, then for seeds 1001-1012 with its faults switched on and off,
+# moved and resized and its rate scaled (--vary default), each at a quarter
+# of its rates (--quick: the same timeline, a quarter of the orders, so the
+# whole takes well under a minute on two cores); every run's invariants are
+# checked and every fourth seed is run twice and must give a byte-identical
+# results.json. The expectations are reported, not judged (they are written
+# for the full rates: see 'busdrill swarm --help').
+swarm-check: build
+	./$(BIN) swarm scenarios/ --seeds 24 --quick --invariants-only --replay-every 4 --quiet --out results/self-check
+	./$(BIN) swarm scenarios/ --seed-range 1001:1012 --vary default --quick --invariants-only --replay-every 4 --quiet --out results/self-check-vary
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

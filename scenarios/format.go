@@ -23,6 +23,7 @@ type File struct {
 	Model    ModelSpec      `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
 	Faults   []chaos.Spec   `yaml:"faults,omitempty" doc:"Faults injected during the run."`
 	Expect   []ExpectSpec   `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
+	Vary     string         `yaml:"vary,omitempty" doc:"What busdrill swarm --vary may change from seed to seed (a busdrill run ignores it): a comma-separated list of faults or faults=A+B (switched off in about half the seeds), at or at=LO..HI (when windowed faults start), for or for=LO..HI (how long they last), rate or rate=LO..HI (a factor on every traffic rate), or default (all four)."`
 	Live     *config.Config `yaml:"live,omitempty" doc:"How to run against a deployed backbone (busdrill run --target aws): region, real account ids and how to act as each, the allowlist. Can also be a separate file given with --live."`
 
 	Origin yamlstrict.Origin `yaml:"-"`

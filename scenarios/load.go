@@ -239,6 +239,11 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 			}
 		}
 	}
+	if f.Origin.Has("vary") && s.Faults != nil {
+		if _, err := ParseVariation(f.Vary, append(s.Faults.Names(), s.Faults.Broken...)); err != nil {
+			errs.Add(f.Origin.At("vary"), "vary", err)
+		}
+	}
 	if f.Live != nil {
 		s.Live = f.Live
 		for _, err := range f.Live.Validate() {

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -23,14 +24,35 @@ func (s *Scenario) Expanded() ([]byte, error) {
 	}
 	f := *s.Spec
 	f.Topology = fullSpec(t)
+	return Marshal(&f, fmt.Sprintf("%s, with its topology expanded by busdrill scenarios show.", s.File))
+}
+
+// Marshal writes a scenario file: header as comment lines (none when it
+// is empty), then f as
+// YAML, which loads back to the same scenario. (A key whose value is the
+// zero value is left out and takes its default when loaded: the file
+// cannot say seed: 0, drain: 0s or at: 0s.)
+func Marshal(f *File, header string) ([]byte, error) {
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# %s, with its topology expanded by busdrill scenarios show.\n", s.File)
+	for _, line := range strings.Split(header, "\n") {
+		if header == "" {
+			break
+		}
+		if line == "" {
+			buf.WriteString("#\n")
+			continue
+		}
+		buf.WriteString("# " + line + "\n")
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&f); err != nil {
+	if err := enc.Encode(f); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), enc.Close()
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // fullSpec writes a topology in the file format's full form.
@@ -77,10 +99,17 @@ func (p PatternText) MarshalYAML() (any, error) {
 	return p.JSON, nil
 }
 
-// MarshalYAML writes the short form when the expectation has no name.
+// MarshalYAML writes the short form (the condition alone) when the
+// expectation has nothing else: no name, no window, no no_data.
 func (e ExpectSpec) MarshalYAML() (any, error) {
-	if e.Name == "" {
+	if e.Name == "" && e.Window == "" && e.NoData == "" {
 		return e.That, nil
 	}
-	return map[string]string{"name": e.Name, "that": e.That}, nil
+	type long struct {
+		Name   string `yaml:"name,omitempty"`
+		That   string `yaml:"that"`
+		Window string `yaml:"window,omitempty"`
+		NoData string `yaml:"no_data,omitempty"`
+	}
+	return long{Name: e.Name, That: e.That, Window: e.Window, NoData: e.NoData}, nil
 }

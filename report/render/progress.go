@@ -90,6 +90,15 @@ func (p *Progress) Live(elapsed, duration time.Duration, rate float64, p99 time.
 		fmtRate(rate), fmtMs(float64(p99)/float64(time.Millisecond)), fmtCount(errors)))
 }
 
+// Count reports progress through a number of steps (busdrill swarm: the
+// runs done of the runs planned), described by desc.
+func (p *Progress) Count(done, total int64, desc string) {
+	if !p.due() {
+		return
+	}
+	p.set(time.Duration(done)*time.Millisecond, time.Duration(max(total, 1))*time.Millisecond, desc)
+}
+
 // due reports whether a redraw is due (and the line not done).
 func (p *Progress) due() bool {
 	if p == nil || p.done {

@@ -38,6 +38,7 @@ import (
 	"github.com/busdrill/busdrill/live/actuators"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/session"
+	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/topology"
 )
@@ -149,7 +150,7 @@ func (a *actuator) run(f *chaos.Fault) error {
 	if !a.sleepUntil(f.Start) {
 		return nil
 	}
-	tf := f.Timeline()
+	tf := report.FaultOf(f)
 	err := a.apply(f)
 	if errors.Is(err, chaos.ErrNoEffect) {
 		// Reported as such, and nothing to revert at its end.

@@ -19,7 +19,6 @@ import (
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/scenarios"
-	"github.com/busdrill/busdrill/sim/backbone"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -327,10 +326,10 @@ func quotas(sc *scenarios.Scenario, region string) []report.Quota {
 	for _, a := range sc.Topology.Accounts {
 		put, inv := sc.Params.PutEventsTPS, sc.Params.InvocationsTPS
 		if put <= 0 {
-			put = backbone.PutEventsTPSByRegion(region)
+			put = topology.PutEventsTPSByRegion(region)
 		}
 		if inv <= 0 {
-			inv = backbone.InvocationsTPSByRegion(region)
+			inv = topology.InvocationsTPSByRegion(region)
 		}
 		out = append(out, report.Quota{Name: report.QuotaPutEvents, Account: a.Name, Limit: put},
 			report.Quota{Name: report.QuotaInvocations, Account: a.Name, Limit: inv})

@@ -324,7 +324,7 @@ func countArrivals(sc *scenarios.Scenario, shard loadgen.Shard) (int64, error) {
 func quotas(sc *scenarios.Scenario, region string) []report.Quota {
 	var out []report.Quota
 	for _, a := range sc.Topology.Accounts {
-		put, inv := sc.Params.PutEventsTPS, sc.Params.InvocationsTPS
+		put, inv := sc.Model.PutEventsTPS, sc.Model.InvocationsTPS
 		if put <= 0 {
 			put = topology.PutEventsTPSByRegion(region)
 		}

@@ -182,11 +182,7 @@ func newLoop(d *Drill, rec *report.Recorder, router *topology.Router, f *loadgen
 		si := &standIn{spec: s, consumer: s.Bus + "/" + s.Name + "/" + scenarios.ServiceTarget, dedupe: dd}
 		si.emit, si.emits = f.KindOf(s.Emit)
 		si.first = s.On == l.types[loadgen.OrderCreated]
-		for _, h := range sc.Params.Handlers {
-			if h.Handler == s.Handler {
-				si.process = h.Process
-			}
-		}
+		si.process = s.Processing
 		if si.process == nil {
 			si.process = rng.NewLogNormal(float64(20*time.Millisecond), float64(200*time.Millisecond))
 		}

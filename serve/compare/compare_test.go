@@ -194,7 +194,8 @@ func derive(name string) (*scenarios.Scenario, error) {
 		}
 	}
 	sc.Drain = Drain
-	sc.Params.ControlPlaneLag = 0
+	noLag := time.Duration(0)
+	sc.Model.ControlPlaneLag = &noLag
 	sc.Expect = nil
 	return sc, nil
 }

@@ -3,7 +3,6 @@ package world
 import (
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/event"
@@ -137,8 +136,7 @@ func build(opts Options) (*world, error) {
 	}
 	w.journeys.stride = stride
 
-	params := sc.Params
-	params.Seed = sc.Seed
+	params := ParamsFor(sc)
 	w.maxRequestBytes = params.MaxRequestBytes
 	if w.maxRequestBytes == 0 {
 		w.maxRequestBytes = event.DefaultMaxRequestBytes
@@ -154,7 +152,6 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	params.Details = detailCodec{w}
-	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
 		for _, s := range sc.Services {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/chaos"
-	"github.com/busdrill/busdrill/live/config"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 
 	"github.com/busdrill/busdrill/internal/readfile"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
@@ -41,7 +41,7 @@ type Scenario struct {
 	// Spec is the file as decoded, before expansion.
 	Spec *File
 	// Live is the scenario's live section, or nil.
-	Live *config.Config
+	Live *livespec.Config
 
 	// loc maps paths of Topology back to the file (see Locate).
 	loc *locator

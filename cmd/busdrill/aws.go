@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/fixture"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
@@ -15,6 +14,7 @@ import (
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 const awsUsage = `Usage: busdrill aws <plan|provision|teardown|restore|deploy-fixture> [SCENARIO] --live FILE [flags]
@@ -22,7 +22,7 @@ const awsUsage = `Usage: busdrill aws <plan|provision|teardown|restore|deploy-fi
 Prepares, inspects and cleans up live runs against a deployed backbone
 ('busdrill run --target aws' runs one). FILE is the live section: region,
 each scenario account's id and how to act as it (profile or role_arn),
-allowed_accounts, and optional bus names (see live/config).
+allowed_accounts, and optional bus names (see scenarios/livespec).
 
   plan SCENARIO        print every API call a run would make (account,
                        region, ARN) and the IAM actions it needs; calls
@@ -113,7 +113,7 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	if *live == "" {
 		return fail(exitUsage, "--live FILE is required")
 	}
-	cfg, err := config.Load(*live)
+	cfg, err := livespec.Load(*live)
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -219,7 +219,7 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	return exitOK
 }
 
-func awsRestore(ctx context.Context, env *cliEnv, cfg *config.Config, endpoint, path string, dryRun bool, fail func(int, string, ...any) int) int {
+func awsRestore(ctx context.Context, env *cliEnv, cfg *livespec.Config, endpoint, path string, dryRun bool, fail func(int, string, ...any) int) int {
 	if path == "" {
 		return fail(exitUsage, "--journal FILE is required")
 	}

@@ -12,12 +12,12 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
 	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -278,7 +278,7 @@ func overridesNamed(fl *pflag.FlagSet) string {
 
 // liveSection is the scenario's own live section, unless --live names a
 // file (which takes precedence).
-func liveSection(sc *scenarios.Scenario, livePath string) *config.Config {
+func liveSection(sc *scenarios.Scenario, livePath string) *livespec.Config {
 	if livePath != "" {
 		return nil
 	}

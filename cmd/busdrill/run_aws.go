@@ -14,6 +14,7 @@ import (
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // awsRunOptions are the flags of `busdrill run --target aws`.
@@ -21,7 +22,7 @@ type awsRunOptions struct {
 	// LiveFile is --live FILE; Live, when not nil, is used instead (the
 	// scenario's own live section, or tests).
 	LiveFile string
-	Live     *config.Config
+	Live     *livespec.Config
 	// EndpointURL is --endpoint-url (emulators); AWS_ENDPOINT_URL is
 	// honoured by the SDK when it and the live file's are empty.
 	EndpointURL string
@@ -56,7 +57,7 @@ func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts a
 			return exitUsage
 		}
 		var err error
-		if cfg, err = config.Load(opts.LiveFile); err != nil {
+		if cfg, err = livespec.Load(opts.LiveFile); err != nil {
 			fmt.Fprintf(env.stderr, "busdrill run: --live: %v\n", err)
 			return exitUsage
 		}

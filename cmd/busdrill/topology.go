@@ -14,8 +14,8 @@ import (
 
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/awsread"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology/assemble"
 	"github.com/busdrill/busdrill/topology/cfn"
 	"github.com/busdrill/busdrill/topology/lint"
@@ -191,7 +191,7 @@ func (s *sourceFlags) loadLive(env *cliEnv) (*assemble.Result, []string, bool, e
 	if s.region != "" || len(s.params) > 0 || len(s.names) > 0 {
 		return nil, nil, false, errors.New("--region, --param and --name go with --cfn (the live section names the Region and the accounts)")
 	}
-	cfg, err := config.Load(s.live)
+	cfg, err := livespec.Load(s.live)
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -17,11 +17,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/busdrill/busdrill/live/actuators"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 func (e *env) ruleState(t *testing.T, acct, bus, rule string) ebtypes.RuleState {
@@ -204,7 +204,7 @@ func TestAllowlistRefusesBeforeAnyCall(t *testing.T) {
 		http.Error(w, "no", http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	cfg, err := config.Parse("live.yaml", []byte(strings.Replace(liveYAML, `, "333333333333"]`, `]`, 1)))
+	cfg, err := livespec.Parse("live.yaml", []byte(strings.Replace(liveYAML, `, "333333333333"]`, `]`, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,19 +16,19 @@ import (
 
 	"github.com/busdrill/busdrill/live/actuators"
 	"github.com/busdrill/busdrill/live/awsclients"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // Options configure a whole live run.
 type Options struct {
 	Scenario    *scenarios.Scenario
-	Config      *config.Config
+	Config      *livespec.Config
 	EndpointURL string // overrides Config.EndpointURL
 	RunID       string // "" generates one; shards of one run must share it
 	Shard       loadgen.Shard
@@ -96,15 +96,15 @@ func NewRunID(scenario string, now time.Time) string {
 }
 
 // Clients builds the clients of a configuration (no call is made).
-func Clients(ctx context.Context, cfg *config.Config, endpoint, runID string, creds aws.CredentialsProvider) (*awsclients.Set, error) {
-	opts := cfg.ClientOptions(runID, endpoint)
+func Clients(ctx context.Context, cfg *livespec.Config, endpoint, runID string, creds aws.CredentialsProvider) (*awsclients.Set, error) {
+	opts := awsclients.OptionsOf(cfg, runID, endpoint)
 	opts.Credentials = creds
 	conc := cfg.Publisher.Concurrency
 	if conc <= 0 {
-		conc = config.DefaultConcurrency
+		conc = livespec.DefaultConcurrency
 	}
 	opts.HTTPClient = drill.HTTPClient(conc)
-	return awsclients.New(ctx, opts, cfg.AccountMap())
+	return awsclients.New(ctx, opts, cfg.Accounts)
 }
 
 // Executor is the journal's AWS executor over a client set.

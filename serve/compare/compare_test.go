@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/live/session"
@@ -24,6 +23,7 @@ import (
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/serve"
 	"github.com/busdrill/busdrill/sim/world"
 )
@@ -204,7 +204,7 @@ func runID(sc *scenarios.Scenario) string { return fmt.Sprintf("%s-%d", sc.Name,
 
 // liveConfig maps each scenario account to its own id, reached by
 // assuming a role in it, as against AWS.
-func liveConfig(sc *scenarios.Scenario) (*config.Config, error) {
+func liveConfig(sc *scenarios.Scenario) (*livespec.Config, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "region: %s\nallowed_accounts: [", sc.Topology.RegionOrDefault())
 	for i, a := range sc.Topology.Accounts {
@@ -218,7 +218,7 @@ func liveConfig(sc *scenarios.Scenario) (*config.Config, error) {
 		fmt.Fprintf(&b, "  %s: {id: %q, role_arn: \"arn:aws:iam::%s:role/busdrill\"}\n", a.Name, a.ID, a.ID)
 	}
 	b.WriteString("publisher: {concurrency: 4}\nprobes: {pollers: 1}\n")
-	return config.Parse("live.yaml", []byte(b.String()))
+	return livespec.Parse("live.yaml", []byte(b.String()))
 }
 
 // runLive runs the scenario against a fresh serve preloaded with it, as

@@ -107,7 +107,6 @@ func RunLive(ctx context.Context, opts LiveOptions) (*LiveOutcome, error) {
 		Scenario: sc, Config: opts.Config, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard,
 		ObserveOnly: opts.ObserveOnly, Keep: opts.Keep, JournalPath: opts.Journal, Version: version.String(),
 		SettleEarly: opts.SettleEarly, Log: opts.Log, Progress: opts.Progress, Credentials: opts.Credentials,
-		Chaos: func(ctx context.Context, env *session.Env) error { return schedule.Run(ctx, env, sc.Faults) },
 	})
 	out.Elapsed = time.Since(started)
 	if so == nil {

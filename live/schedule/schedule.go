@@ -37,7 +37,7 @@ import (
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/actuators"
 	"github.com/busdrill/busdrill/live/provision"
-	"github.com/busdrill/busdrill/live/session"
+	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/topology"
@@ -112,10 +112,33 @@ func PlanSteps(tl *chaos.Timeline, l *provision.Layout) []provision.Step {
 	return out
 }
 
+// Env is what the schedule acts with during a live run: the live
+// session builds it once the probes are provisioned and the drill is
+// about to start, and runs the schedule itself ([Run]).
+type Env struct {
+	// Start is when the run's time 0 was, on the wall clock.
+	Start time.Time
+	// Layout names the deployed buses.
+	Layout *provision.Layout
+	// Target is the actuator target of a scenario account.
+	Target func(account string) (actuators.Target, error)
+	// Journal records every change before it is made.
+	Journal *journal.Journal
+	// Recorder gets each fault's timeline entry for the results.
+	Recorder Recorder
+	// Faults are the client-side faults on every PutEvents client.
+	Faults *actuators.ClientFaults
+}
+
+// Recorder is where the schedule reports its faults: the live drill.
+type Recorder interface {
+	RecordFault(report.Fault)
+}
+
 // Run applies the timeline from a live run's start; it returns when every
 // fault has ended (or ctx is done) with every error met. Faults may
 // overlap: each runs on its own timer.
-func Run(ctx context.Context, env *session.Env, tl *chaos.Timeline) error {
+func Run(ctx context.Context, env *Env, tl *chaos.Timeline) error {
 	if tl == nil || len(tl.Faults) == 0 {
 		return nil
 	}
@@ -137,7 +160,7 @@ func Run(ctx context.Context, env *session.Env, tl *chaos.Timeline) error {
 // actuator is the chaos.Actuator of a live run.
 type actuator struct {
 	ctx context.Context
-	env *session.Env
+	env *Env
 
 	mu sync.Mutex
 	// changes made by the faults, for their exact revert.
@@ -155,10 +178,10 @@ func (a *actuator) run(f *chaos.Fault) error {
 	if errors.Is(err, chaos.ErrNoEffect) {
 		// Reported as such, and nothing to revert at its end.
 		tf.Effect = err.Error()
-		a.env.Drill.RecordFault(tf)
+		a.env.Recorder.RecordFault(tf)
 		return nil
 	}
-	a.env.Drill.RecordFault(tf)
+	a.env.Recorder.RecordFault(tf)
 	if err != nil {
 		return fmt.Errorf("fault %s: %w", f, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/busdrill/busdrill/live/actuators"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
+	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/scenarios/livespec"
@@ -60,7 +61,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 	var seenDisabled, seenReenabled atomic.Value
 	var seenPolicy atomic.Value
 	chaosErr := make(chan error, 1)
-	opts.Chaos = func(_ context.Context, env *session.Env) error {
+	session.WithChaos(&opts, func(_ context.Context, env *schedule.Env) error {
 		chaosErr <- func() error {
 			ctx := context.Background()
 			bus, err := env.Target("bus")
@@ -87,7 +88,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 			return nil
 		}()
 		return nil
-	}
+	})
 	out, err := session.Run(testCtx(t, 60*time.Second), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -157,13 +158,13 @@ func TestInterruptedRunRestoredFromJournal(t *testing.T) {
 	opts.Keep = true
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts.Chaos = func(_ context.Context, env *session.Env) error {
+	session.WithChaos(&opts, func(_ context.Context, env *schedule.Env) error {
 		bus, _ := env.Target("bus")
 		actuators.DisableRule(context.Background(), env.Journal, bus, "global", "to-orders")
 		time.Sleep(3 * time.Second)
 		cancel() // what SIGINT does
 		return nil
-	}
+	})
 	started := time.Now()
 	out, err := session.Run(ctx, opts)
 	if err != nil {

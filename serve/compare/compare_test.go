@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -241,8 +240,6 @@ func runLive(sc *scenarios.Scenario) (*report.Results, []time.Duration, time.Dur
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var start time.Time
-	var started atomic.Bool
 	dir, err := os.MkdirTemp("", "busdrill-compare-")
 	if err != nil {
 		return nil, nil, 0, err
@@ -252,22 +249,17 @@ func runLive(sc *scenarios.Scenario) (*report.Results, []time.Duration, time.Dur
 		Scenario: sc, Config: cfg, EndpointURL: srv.URL(), RunID: runID(sc),
 		JournalPath: filepath.Join(dir, "journal.jsonl"), Version: "test", SettleEarly: true,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIABUSDRILLCOMPARE", "secret", ""),
-		Chaos: func(ctx context.Context, e *session.Env) error {
-			start = e.Start
-			started.Store(true)
-			return schedule.Run(ctx, e, sc.Faults)
-		},
 	})
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	if !started.Load() {
+	if out.Start.IsZero() {
 		return nil, nil, 0, fmt.Errorf("the live run never started")
 	}
 	if out.ChaosErr != nil {
 		return nil, nil, 0, fmt.Errorf("chaos: %w", out.ChaosErr)
 	}
-	edges, err := controlEdges(access.String(), start)
+	edges, err := controlEdges(access.String(), out.Start)
 	return out.Results, edges, out.Stats.LagMax, err
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/internal/motoserver"
-	"github.com/busdrill/busdrill/live/fixture"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
@@ -72,17 +71,12 @@ func TestAWSPlan(t *testing.T) {
 // The reference scenario with --target aws against moto, end to end
 // through the CLI: deploy-fixture, run (as run.go calls runAWS), and
 // nothing tagged left behind.
-// startPatchedMoto starts moto with busdrill's patch for cross-account
-// PutEvents, isolates the AWS environment of the test with moto's test
-// credentials, and writes the test live file.
+// startPatchedMoto starts moto (with busdrill's patch for cross-account
+// PutEvents: see internal/motoserver), isolates the AWS environment of
+// the test with moto's test credentials, and writes the test live file.
 func startPatchedMoto(t *testing.T) (srv *motoserver.Server, live string) {
 	t.Helper()
-	restore, err := fixture.InstallMotoPatch(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv = motoserver.Start(t)
-	restore()
 	motoserver.IsolateAWSEnv(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)

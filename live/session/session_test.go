@@ -22,20 +22,7 @@ import (
 	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "busdrill-motopatch-")
-	if err != nil {
-		panic(err)
-	}
-	restore, err := fixture.InstallMotoPatch(dir)
-	if err != nil {
-		panic(err)
-	}
-	code := motoserver.RunTests(m)
-	restore()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
 
 const liveYAML = `region: eu-west-1
 allowed_accounts: ["111111111111", "222222222222", "333333333333"]

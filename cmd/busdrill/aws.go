@@ -144,11 +144,7 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	case "teardown":
 		return awsTeardown(env, ctx, sc, o, fail)
 	}
-	if err := runner.AWSDeployFixture(ctx, sc, o); err != nil {
-		return awsExit(err, fail)
-	}
-	fmt.Fprintf(env.stdout, "deployed %s's backbone: %d buses\n", sc.Name, len(sc.Topology.Buses))
-	return exitOK
+	return awsDeployFixture(env, ctx, sc, o, fail)
 }
 
 // awsExit reports err (when not nil) and returns its exit code: 2 for bad
@@ -204,4 +200,12 @@ func awsTeardown(env *cliEnv, ctx context.Context, sc *scenarios.Scenario, o run
 	}
 	fmt.Fprintf(env.stdout, "%d resources %s\n", len(removed), verb)
 	return awsExit(err, fail)
+}
+
+func awsDeployFixture(env *cliEnv, ctx context.Context, sc *scenarios.Scenario, o runner.AWSOptions, fail func(int, string, ...any) int) int {
+	if err := runner.AWSDeployFixture(ctx, sc, o); err != nil {
+		return awsExit(err, fail)
+	}
+	fmt.Fprintf(env.stdout, "deployed %s's backbone: %d buses\n", sc.Name, len(sc.Topology.Buses))
+	return exitOK
 }

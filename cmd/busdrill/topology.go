@@ -301,31 +301,12 @@ func runTopologyLint(env *cliEnv, args []string) int {
 		}
 		sloD = d.D()
 	}
-	var in lint.Input
-	switch {
-	case fl.NArg() > 1:
-		return fail("give one scenario")
-	case fl.NArg() == 1 && src.given():
-		return fail("give a scenario, or --cfn / --live, not both")
-	case fl.NArg() == 1 && src.importOnly():
-		return fail("--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live, not a scenario")
-	case fl.NArg() == 1:
-		sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true})
-		if err != nil {
-			return fail("%v", err)
-		}
-		in = sc.LintInput()
-	case src.given():
-		res, _, planned, err := src.load(env)
-		if err != nil {
-			return fail("%v", err)
-		}
-		if planned {
-			return exitOK
-		}
-		in = lint.FromImport(res, src.describe(res))
-	default:
-		return fail("give a scenario, the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
+	in, planned, err := lintInput(env, fl, &src)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if planned {
+		return exitOK
 	}
 	if sloD > 0 {
 		in.SLO, in.SLOSource = sloD, "--slo "+*slo
@@ -346,4 +327,31 @@ func runTopologyLint(env *cliEnv, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// lintInput is what lint checks: a scenario, or a topology imported from
+// templates or accounts. planned reports that --plan printed the live
+// plan and nothing was read.
+func lintInput(env *cliEnv, fl *pflag.FlagSet, src *sourceFlags) (in lint.Input, planned bool, err error) {
+	switch {
+	case fl.NArg() > 1:
+		return in, false, errors.New("give one scenario")
+	case fl.NArg() == 1 && src.given():
+		return in, false, errors.New("give a scenario, or --cfn / --live, not both")
+	case fl.NArg() == 1 && src.importOnly():
+		return in, false, errors.New("--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live, not a scenario")
+	case fl.NArg() == 1:
+		sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true})
+		if err != nil {
+			return in, false, err
+		}
+		return sc.LintInput(), false, nil
+	case src.given():
+		res, _, planned, err := src.load(env)
+		if err != nil || planned {
+			return in, planned, err
+		}
+		return lint.FromImport(res, src.describe(res)), false, nil
+	}
+	return in, false, errors.New("give a scenario, the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
 }

@@ -233,6 +233,3 @@ func copyMap(m map[string]any) map[string]any {
 	}
 	return out
 }
-
-// typeOf returns the reflect.Type of T, for generic SchemaProviders.
-func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }

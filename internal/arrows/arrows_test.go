@@ -15,26 +15,49 @@ import (
 
 const module = "github.com/busdrill/busdrill"
 
-// core are the patterns of the core packages.
-var core = []string{
-	"./sim/...", "./scenarios/...", "./loadgen/...", "./report/...", "./chaos/...",
-	"./topology/...", "./pattern/...", "./event/...", "./actors/...",
+// prefix is an import path prefix a rule forbids, and why.
+type prefix struct{ path, why string }
+
+// rule says which packages (go list patterns) must not reach which.
+type rule struct {
+	packages  []string
+	forbidden []prefix
 }
 
-// forbidden are the import path prefixes the core must not reach, and why.
-var forbidden = []struct{ prefix, why string }{
-	{"github.com/aws/", "the AWS SDK"},
-	{module + "/live", "the live runtime"},
-	{module + "/serve", "busdrill serve"},
-	{module + "/runner", "the orchestration layer"},
-	{module + "/cmd", "the CLI"},
+// rules are the arrows that must point down. The first is DESIGN.md's:
+// the core depends on neither the AWS SDK nor anything above it. The
+// others are arrows once turned back inside the live adapter.
+var rules = []rule{
+	{
+		packages: []string{
+			"./sim/...", "./scenarios/...", "./loadgen/...", "./report/...", "./chaos/...",
+			"./topology/...", "./pattern/...", "./event/...", "./actors/...",
+		},
+		forbidden: []prefix{
+			{"github.com/aws/", "the AWS SDK"},
+			{module + "/live", "the live runtime"},
+			{module + "/serve", "busdrill serve"},
+			{module + "/runner", "the orchestration layer"},
+			{module + "/cmd", "the CLI"},
+		},
+	},
+	// The rehearsal's live section is data: no SDK, no clients.
+	{packages: []string{"./live/config"}, forbidden: []prefix{
+		{"github.com/aws/", "the AWS SDK"}, {module + "/live/awsclients", "the AWS clients"}}},
+	// The session runs the fault schedule, not the other way round.
+	{packages: []string{"./live/schedule"}, forbidden: []prefix{{module + "/live/session", "the live session"}}},
+	// The live runtime does not run on the simulator's model (what both
+	// read, such as the Region quotas, lives in topology).
+	{packages: []string{"./live/drill"}, forbidden: []prefix{{module + "/sim/backbone", "the simulator's model"}}},
 }
 
-// forbiddenWhy says why path is forbidden to the core, or "".
-func forbiddenWhy(path string) string {
+// forbiddenWhy says why a rule forbids path, or "". A prefix ending in
+// "/" forbids what starts with it; any other forbids that package and its
+// subpackages.
+func forbiddenWhy(forbidden []prefix, path string) string {
 	for _, f := range forbidden {
-		if path == strings.TrimSuffix(f.prefix, "/") || strings.HasPrefix(path, f.prefix) &&
-			(strings.HasSuffix(f.prefix, "/") || path[len(f.prefix)] == '/') {
+		if path == strings.TrimSuffix(f.path, "/") || strings.HasPrefix(path, f.path) &&
+			(strings.HasSuffix(f.path, "/") || path[len(f.path)] == '/') {
 			return f.why
 		}
 	}
@@ -44,7 +67,7 @@ func forbiddenWhy(path string) string {
 // backArrows returns, for every root that reaches a forbidden package,
 // one line naming the shortest chain of imports that gets there. graph
 // maps an import path to its imports.
-func backArrows(graph map[string][]string, roots []string) []string {
+func backArrows(graph map[string][]string, roots []string, forbidden []prefix) []string {
 	var out []string
 	for _, root := range roots {
 		prev := map[string]string{root: ""}
@@ -52,7 +75,7 @@ func backArrows(graph map[string][]string, roots []string) []string {
 		for len(queue) > 0 {
 			p := queue[0]
 			queue = queue[1:]
-			if why := forbiddenWhy(p); why != "" {
+			if why := forbiddenWhy(forbidden, p); why != "" {
 				chain := []string{p}
 				for q := prev[p]; q != ""; q = prev[q] {
 					chain = append(chain, q)
@@ -72,17 +95,29 @@ func backArrows(graph map[string][]string, roots []string) []string {
 	return out
 }
 
-// TestEveryArrowPointsDown lists the core's dependency graph and fails on
-// every core package that reaches a forbidden one.
+// TestEveryArrowPointsDown lists the dependency graph of the packages of
+// every rule and fails on each package that reaches one it must not.
 func TestEveryArrowPointsDown(t *testing.T) {
+	root := filepath.Join("..", "..")
+	statSources(t, root)
+	for _, r := range rules {
+		graph, roots := listDeps(t, root, r.packages)
+		for _, line := range backArrows(graph, roots, r.forbidden) {
+			t.Error(line)
+		}
+	}
+}
+
+// listDeps runs go list -deps on patterns: the import graph of the
+// packages and everything they reach, and the packages the patterns name.
+func listDeps(t *testing.T, root string, patterns []string) (graph map[string][]string, roots []string) {
+	t.Helper()
 	// go test puts its own GOROOT/bin first on the PATH of the tests.
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command is needed to list the dependency graph: %v", err)
 	}
-	args := append([]string{"list", "-deps", "-f", "{{.ImportPath}} {{.DepOnly}} {{join .Imports \" \"}}"}, core...)
-	root := filepath.Join("..", "..")
-	statSources(t, root)
+	args := append([]string{"list", "-deps", "-f", "{{.ImportPath}} {{.DepOnly}} {{join .Imports \" \"}}"}, patterns...)
 	cmd := exec.Command(goCmd, args...)
 	cmd.Dir = root
 	var stderr bytes.Buffer
@@ -91,8 +126,7 @@ func TestEveryArrowPointsDown(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
-	graph := map[string][]string{}
-	var roots []string
+	graph = map[string][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -105,12 +139,10 @@ func TestEveryArrowPointsDown(t *testing.T) {
 			roots = append(roots, f[0])
 		}
 	}
-	if len(roots) < len(core) {
-		t.Fatalf("go list found %d core packages for %d patterns: %v", len(roots), len(core), roots)
+	if len(roots) < len(patterns) {
+		t.Fatalf("go list found %d packages for %d patterns: %v", len(roots), len(patterns), roots)
 	}
-	for _, line := range backArrows(graph, roots) {
-		t.Error(line)
-	}
+	return graph, roots
 }
 
 // statSources stats every Go file and the module files under root. The
@@ -163,11 +195,11 @@ func TestBackArrows(t *testing.T) {
 			[]string{module + "/chaos"},
 			[]string{module + "/chaos depends on " + module + "/serve/wire (busdrill serve): " + module + "/chaos → " + module + "/serve/wire"}},
 	} {
-		if got := backArrows(graph, tc.roots); !slices.Equal(got, tc.want) {
+		if got := backArrows(graph, tc.roots, rules[0].forbidden); !slices.Equal(got, tc.want) {
 			t.Errorf("%s:\n got %q\nwant %q", tc.comment, got, tc.want)
 		}
 	}
-	if why := forbiddenWhy("github.com/aws/smithy-go"); why != "the AWS SDK" {
+	if why := forbiddenWhy(rules[0].forbidden, "github.com/aws/smithy-go"); why != "the AWS SDK" {
 		t.Errorf("smithy-go: %q", why)
 	}
 }

@@ -14,6 +14,11 @@
 //     runner/ (orchestration) or cmd/ (the CLI): they sit above the core
 //     and use it.
 //
+// A few arrows inside the live adapter are pinned too, having once
+// turned back: live/config reaches neither the SDK nor live/awsclients,
+// live/schedule does not know live/session (the session runs the
+// schedule), and live/drill does not use the simulator's model.
+//
 // DESIGN.md draws the picture: cmd → orchestration → live/sim → core →
 // topology → pattern/event. When the test fails, move the code that needs
 // the upper package up, or the type the core needs down (as

@@ -36,7 +36,9 @@
 // stops the running phase within a second and the command writes what it
 // has, marked interrupted (exit 3); a second quits at once after one line
 // naming what was not written ([Interrupts.Pending]). A live run's
-// rollback still runs after the first.
+// rollback still runs after the first. Commands with nothing to write
+// (busdrill serve, a read-only import) stop at the first signal
+// ([UntilSignal]). cmd/busdrill handles no signal itself.
 //
 // # Other commands
 //

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/serve"
 	"github.com/busdrill/busdrill/units"
@@ -156,7 +153,7 @@ func runServe(env *cliEnv, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := runner.UntilSignal()
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
 		return fail("%v", err)

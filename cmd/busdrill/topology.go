@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/awsread"
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology/assemble"
@@ -203,7 +200,7 @@ func (s *sourceFlags) loadLive(env *cliEnv) (*assemble.Result, []string, bool, e
 	if err := plan.WriteText(env.stderr); err != nil {
 		return nil, nil, false, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := runner.UntilSignal()
 	defer stop()
 	res, err := awsread.Import(ctx, cfg, o)
 	if err != nil {

@@ -51,4 +51,12 @@
 // applied once. Producer-side faults (producer-timeout duplicates, poison,
 // oversize) are not actuated: the world's producer asks the timeline
 // whether they are active ([Timeline.Active]) as it sends each order.
+//
+// # What the report sees
+//
+// [Timeline.Windows] are the fault windows the report's recorder splits
+// the run by (report.Config.Windows takes them as they are), and
+// report.FaultOf turns a fault into its timeline entry in the results.
+// The arrow points from report to chaos: this package knows nothing of
+// the report.
 package chaos

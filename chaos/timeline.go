@@ -3,8 +3,6 @@ package chaos
 import (
 	"fmt"
 	"time"
-
-	"github.com/busdrill/busdrill/report"
 )
 
 // Timeline is a run's compiled faults, sorted by start.
@@ -135,16 +133,25 @@ func (f *Fault) String() string {
 	return fmt.Sprintf("%s (%s %s from %v to %v)", f.Name, f.Kind, f.Target, f.Start, f.End)
 }
 
+// Window is one fault window known before the run starts: [Start, End)
+// in run time; Start == End for a fault that happens at an instant. The
+// names of a timeline's windows are unique. The report's recorder takes
+// them as they are (report.Config.Windows).
+type Window struct {
+	Name       string
+	Start, End time.Duration
+}
+
 // Windows are the windows expectations can be limited to: one per fault,
 // except faults that last the whole run (they leave no steady state to
 // compare with). A fault made through the control plane takes effect
 // after the propagation lag, so its window is shifted by lag: "during" is
 // when the change is in force, not when the call was made.
-func (tl *Timeline) Windows(lag time.Duration) []report.WindowSpec {
+func (tl *Timeline) Windows(lag time.Duration) []Window {
 	if tl == nil {
 		return nil
 	}
-	var out []report.WindowSpec
+	var out []Window
 	for i := range tl.Faults {
 		f := &tl.Faults[i]
 		if f.WholeRun {
@@ -154,13 +161,7 @@ func (tl *Timeline) Windows(lag time.Duration) []report.WindowSpec {
 		if f.ControlPlane() {
 			start, end = start+lag, end+lag
 		}
-		out = append(out, report.WindowSpec{Name: f.Name, Start: start, End: end})
+		out = append(out, Window{Name: f.Name, Start: start, End: end})
 	}
 	return out
-}
-
-// Timeline returns the faults as the results' timeline entries.
-func (f *Fault) Timeline() report.Fault {
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	return report.Fault{Name: f.Name, Kind: f.Kind, Target: f.Target, StartMs: ms(f.Start), EndMs: ms(f.End)}
 }

@@ -1,5 +1,12 @@
-// Code copied from flatten_json.go before the fast-skip rewrite: the
-// reference implementation of the differential test.
+// The scanner of flatten_json.go as it was before the fast-skip rewrite,
+// kept frozen as the oracle of the differential test and fuzz target
+// (scan_diff_test.go). It stays because of what they compare: not only
+// whether an input is accepted (encoding/json is the oracle of that, in
+// FuzzFlattenJSON) but the exact error (ErrSyntax, ErrNotObject, the depth
+// and integer limits), every flattened field with its path, kind, string
+// and number bits, the array chains of each field, and the Top bits —
+// none of which encoding/json can say. Change it only to follow a
+// deliberate change of the flattening's semantics.
 
 package event
 

@@ -138,8 +138,8 @@
 // # Windows
 //
 // Expectations can be limited to windows of the run. The fault windows are
-// given up front (Config.Windows: name, start, end, from the compiled
-// fault timeline; Start == End for an instant fault), and the recorder
+// given up front (Config.Windows: chaos.Window's name, start and end, from
+// the compiled fault timeline; Start == End for an instant fault), and the recorder
 // derives, within the traffic window [0, traffic):
 //
 //	all            the whole run: the top-level metrics of Results

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/busdrill/busdrill/chaos"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -24,7 +26,7 @@ func scriptedRun(seed uint64) *Results {
 		Scenario: "golden", Target: "sim", Version: "test", Seed: seed,
 		Traffic: 4 * time.Second, Cutoff: 20 * time.Second,
 		Quotas: []Quota{{QuotaPutEvents, "*", 10}, {QuotaInvocations, "*", 50}},
-		Windows: []WindowSpec{
+		Windows: []chaos.Window{
 			{Name: "throttle-orders", Start: time.Second, End: 1500 * ms},
 			{Name: "disable-billing", Start: 2 * time.Second, End: 3 * time.Second},
 		},

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/busdrill/busdrill/chaos"
 )
 
 // Config describes the run a [Recorder] records.
@@ -29,10 +31,10 @@ type Config struct {
 	// Quotas are the quotas in force, for the headroom table.
 	Quotas []Quota
 	// Windows are the fault windows, known up front (the compiled fault
-	// timeline), from which the recorder derives the windows of
-	// Results.Windows and the recovery times: see "Windows" in the
-	// package documentation.
-	Windows []WindowSpec
+	// timeline, chaos.Timeline.Windows), from which the recorder derives
+	// the windows of Results.Windows and the recovery times: see "Windows"
+	// in the package documentation.
+	Windows []chaos.Window
 	// Grace is how long after a fault ends the system may still be
 	// recovering: [end, end+Grace) is neither steady nor after the fault.
 	// Zero means DefaultGrace; negative means none.

@@ -1,5 +1,11 @@
 package report
 
+import (
+	"time"
+
+	"github.com/busdrill/busdrill/chaos"
+)
+
 // Schema identifies the results format. It changes only when a key changes
 // meaning or disappears; adding keys keeps it.
 const Schema = "busdrill.results/v1"
@@ -151,6 +157,13 @@ type Fault struct {
 	// Effect, when set, says the fault changed nothing, and why (the
 	// rule it disables was already disabled).
 	Effect string `json:"effect,omitempty"`
+}
+
+// FaultOf is the timeline entry of a compiled fault: what each world
+// records (Recorder.Fault) when the fault's schedule starts.
+func FaultOf(f *chaos.Fault) Fault {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return Fault{Name: f.Name, Kind: f.Kind, Target: f.Target, StartMs: ms(f.Start), EndMs: ms(f.End)}
 }
 
 // Point is one step of the time series (a second, or SeriesStep

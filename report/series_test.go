@@ -3,6 +3,8 @@ package report
 import (
 	"testing"
 	"time"
+
+	"github.com/busdrill/busdrill/chaos"
 )
 
 func TestSeriesBucketing(t *testing.T) {
@@ -219,7 +221,7 @@ func TestSeriesStep(t *testing.T) {
 func TestLongRunSeriesIsBounded(t *testing.T) {
 	year := 366 * 24 * time.Hour
 	r := NewRecorder(Config{Traffic: year - time.Hour, Cutoff: year,
-		Windows: []WindowSpec{{Name: "f", Start: time.Hour, End: 2 * time.Hour}}})
+		Windows: []chaos.Window{{Name: "f", Start: time.Hour, End: 2 * time.Hour}}})
 	for i := range uint64(1000) {
 		at := time.Duration(i) * year / 1000
 		r.Sent(i, at, at)

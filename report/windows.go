@@ -6,15 +6,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-)
 
-// WindowSpec is one fault window known before the run starts (from the
-// compiled fault timeline): [Start, End) in run time; Start == End for a
-// fault that happens at an instant. Names are unique.
-type WindowSpec struct {
-	Name       string
-	Start, End time.Duration
-}
+	"github.com/busdrill/busdrill/chaos"
+)
 
 // DefaultGrace is Config.Grace when zero: how long after a fault ends the
 // system is still considered to be recovering from it.
@@ -106,7 +100,7 @@ type windowing struct {
 	trafficEnd time.Duration
 	grace      time.Duration
 	leadIn     time.Duration
-	faults     []WindowSpec // sorted by (start, end, name), unique names
+	faults     []chaos.Window // sorted by (start, end, name), unique names
 	// bounds are the interval boundaries in [0, trafficEnd]: interval i
 	// is [bounds[i], bounds[i+1]), class i+1; class 0 is no window.
 	bounds  []time.Duration
@@ -168,7 +162,7 @@ func (r *Recorder) initWindows() {
 		return
 	}
 	w.multi = true
-	slices.SortStableFunc(w.faults, func(a, b WindowSpec) int {
+	slices.SortStableFunc(w.faults, func(a, b chaos.Window) int {
 		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End), cmp.Compare(a.Name, b.Name))
 	})
 	w.stats = make([]windowStats, 1+2*len(w.faults))
@@ -210,12 +204,12 @@ const maxDuration = time.Duration(1<<63 - 1)
 // leadInStart is where the lead-in before a fault starts: journeys sent
 // then are still travelling when the fault begins (their later events can
 // be caught by it), so they are not steady state either.
-func (w *windowing) leadInStart(f WindowSpec) time.Duration {
+func (w *windowing) leadInStart(f chaos.Window) time.Duration {
 	return max(f.Start-w.leadIn, 0)
 }
 
 // recovered is when a fault's grace period ends.
-func (w *windowing) recovered(f WindowSpec) time.Duration {
+func (w *windowing) recovered(f chaos.Window) time.Duration {
 	if f.End > maxDuration-w.grace {
 		return maxDuration
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/busdrill/busdrill/chaos"
 )
 
 const sec = time.Second
@@ -38,7 +40,7 @@ func TestWindowDerivation(t *testing.T) {
 		// leadIn: 0 means none in this table (the rows without one test
 		// the grace alone); defaultLeadIn asks for the default.
 		leadIn time.Duration
-		faults []WindowSpec
+		faults []chaos.Window
 		want   []string
 	}{
 		{
@@ -50,32 +52,32 @@ func TestWindowDerivation(t *testing.T) {
 			// One fault: steady excludes the fault and its grace
 			// period; after starts when the grace period ends.
 			name: "one fault", traffic: 60 * sec, grace: 5 * sec,
-			faults: []WindowSpec{{"f", 20 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 20 * sec, End: 30 * sec}},
 			want:   []string{"steady[0µs-20s,35s-1m0s]", "during:f[20s-30s]", "after:f[35s-1m0s]"},
 		},
 		{
 			// A lead-in: journeys sent just before a fault are still
 			// travelling when it starts, so they are not steady.
 			name: "lead-in", traffic: 60 * sec, grace: 5 * sec, leadIn: 5 * sec,
-			faults: []WindowSpec{{"f", 20 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 20 * sec, End: 30 * sec}},
 			want:   []string{"steady[0µs-15s,35s-1m0s]", "during:f[20s-30s]", "after:f[35s-1m0s]"},
 		},
 		{
 			// The default lead-in, like the default grace, is a minute.
 			name: "default lead-in", traffic: 10 * time.Minute, leadIn: defaultLeadIn,
-			faults: []WindowSpec{{"f", 120 * sec, 180 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 120 * sec, End: 180 * sec}},
 			want:   []string{"steady[0µs-1m0s,4m0s-10m0s]", "during:f[2m0s-3m0s]", "after:f[4m0s-10m0s]"},
 		},
 		{
 			// Zero grace is the default, a minute.
 			name: "default grace", traffic: 10 * time.Minute,
-			faults: []WindowSpec{{"f", 60 * sec, 120 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 60 * sec, End: 120 * sec}},
 			want:   []string{"steady[0µs-1m0s,3m0s-10m0s]", "during:f[1m0s-2m0s]", "after:f[3m0s-10m0s]"},
 		},
 		{
 			// Negative grace: none.
 			name: "no grace", traffic: 60 * sec, grace: -1,
-			faults: []WindowSpec{{"f", 20 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 20 * sec, End: 30 * sec}},
 			want:   []string{"steady[0µs-20s,30s-1m0s]", "during:f[20s-30s]", "after:f[30s-1m0s]"},
 		},
 		{
@@ -84,7 +86,7 @@ func TestWindowDerivation(t *testing.T) {
 			// given; after:a includes b's time (it is after a, not
 			// steady).
 			name: "overlapping", traffic: 60 * sec, grace: 5 * sec,
-			faults: []WindowSpec{{"b", 25 * sec, 40 * sec}, {"a", 10 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "b", Start: 25 * sec, End: 40 * sec}, {Name: "a", Start: 10 * sec, End: 30 * sec}},
 			want: []string{"steady[0µs-10s,45s-1m0s]", "during:a[10s-30s]", "after:a[35s-1m0s]",
 				"during:b[25s-40s]", "after:b[45s-1m0s]"},
 		},
@@ -92,7 +94,7 @@ func TestWindowDerivation(t *testing.T) {
 			// A fault's grace period running into the next fault:
 			// steady has no gap between them.
 			name: "grace bridges", traffic: 60 * sec, grace: 10 * sec,
-			faults: []WindowSpec{{"a", 10 * sec, 20 * sec}, {"b", 25 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "a", Start: 10 * sec, End: 20 * sec}, {Name: "b", Start: 25 * sec, End: 30 * sec}},
 			want: []string{"steady[0µs-10s,40s-1m0s]", "during:a[10s-20s]", "after:a[30s-1m0s]",
 				"during:b[25s-30s]", "after:b[40s-1m0s]"},
 		},
@@ -101,26 +103,26 @@ func TestWindowDerivation(t *testing.T) {
 			// running past its end has no after, and a fault that
 			// starts after it has empty windows.
 			name: "clipped", traffic: 60 * sec, grace: 5 * sec,
-			faults: []WindowSpec{{"late", 50 * sec, 90 * sec}, {"never", 70 * sec, 80 * sec}},
+			faults: []chaos.Window{{Name: "late", Start: 50 * sec, End: 90 * sec}, {Name: "never", Start: 70 * sec, End: 80 * sec}},
 			want:   []string{"steady[0µs-50s]", "during:late[50s-1m0s]", "after:late[]", "during:never[]", "after:never[]"},
 		},
 		{
 			// An instant fault (a remediation) has an empty during;
 			// its grace period follows the instant.
 			name: "instant", traffic: 60 * sec, grace: 5 * sec,
-			faults: []WindowSpec{{"redrive", 30 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "redrive", Start: 30 * sec, End: 30 * sec}},
 			want:   []string{"steady[0µs-30s,35s-1m0s]", "during:redrive[]", "after:redrive[35s-1m0s]"},
 		},
 		{
 			// A fault over the whole run leaves no steady state.
 			name: "whole run", traffic: 60 * sec, grace: 5 * sec,
-			faults: []WindowSpec{{"all-along", 0, 120 * sec}},
+			faults: []chaos.Window{{Name: "all-along", Start: 0, End: 120 * sec}},
 			want:   []string{"steady[]", "during:all-along[0µs-1m0s]", "after:all-along[]"},
 		},
 		{
 			// Without a traffic end, the cut-off bounds the windows.
 			name: "cutoff only", grace: 5 * sec,
-			faults: []WindowSpec{{"f", 20 * sec, 30 * sec}},
+			faults: []chaos.Window{{Name: "f", Start: 20 * sec, End: 30 * sec}},
 			want:   []string{"steady[0µs-20s,35s-2m0s]", "during:f[20s-30s]", "after:f[35s-2m0s]"},
 		},
 	}
@@ -147,7 +149,7 @@ func TestWindowDerivation(t *testing.T) {
 
 func TestWindowDuplicateName(t *testing.T) {
 	// A name used twice: the second is ignored, as an anomaly.
-	r := NewRecorder(Config{Traffic: 60 * sec, Grace: -1, LeadIn: -1, Windows: []WindowSpec{{"f", 10 * sec, 20 * sec}, {"f", 30 * sec, 40 * sec}}})
+	r := NewRecorder(Config{Traffic: 60 * sec, Grace: -1, LeadIn: -1, Windows: []chaos.Window{{Name: "f", Start: 10 * sec, End: 20 * sec}, {Name: "f", Start: 30 * sec, End: 40 * sec}}})
 	res := r.Finish(nil)
 	if got, want := windowNames(res), []string{"steady[0µs-10s,20s-1m0s]", "during:f[10s-20s]", "after:f[20s-1m0s]"}; !slices.Equal(got, want) {
 		t.Errorf("windows %q, want %q", got, want)
@@ -162,7 +164,7 @@ func TestWindowDuplicateName(t *testing.T) {
 // after:f is [35, 60).
 func windowRun() *Recorder {
 	return NewRecorder(Config{Traffic: 60 * sec, Cutoff: 120 * sec, Grace: 5 * sec, LeadIn: 5 * sec,
-		Windows: []WindowSpec{{"f", 20 * sec, 30 * sec}}})
+		Windows: []chaos.Window{{Name: "f", Start: 20 * sec, End: 30 * sec}}})
 }
 
 func window(t *testing.T, res *Results, name string) WindowResult {
@@ -368,7 +370,7 @@ func recoveryRun(fEnd, grace time.Duration, lat func(intended time.Duration) tim
 	// No lead-in: these cases are about the recovery computation alone.
 	cfg := Config{Traffic: 60 * sec, Cutoff: 120 * sec, Grace: grace, LeadIn: -1}
 	if fEnd > 0 {
-		cfg.Windows = []WindowSpec{{"f", 20 * sec, fEnd}}
+		cfg.Windows = []chaos.Window{{Name: "f", Start: 20 * sec, End: fEnd}}
 	}
 	r := NewRecorder(cfg)
 	type done struct {
@@ -539,7 +541,7 @@ func TestRecovery(t *testing.T) {
 func TestRecoveryNoSteadyNote(t *testing.T) {
 	// A fault over the whole traffic window: no steady state, so no
 	// recovery can be judged.
-	r := NewRecorder(Config{Traffic: 60 * sec, Cutoff: 120 * sec, Windows: []WindowSpec{{"f", 0, 120 * sec}}})
+	r := NewRecorder(Config{Traffic: 60 * sec, Cutoff: 120 * sec, Windows: []chaos.Window{{Name: "f", Start: 0, End: 120 * sec}}})
 	r.Sent(0, sec, sec)
 	r.Completed(0, 2*sec)
 	res := r.Finish(nil)
@@ -735,7 +737,7 @@ func TestWindowsAllocationFree(t *testing.T) {
 	// With fault windows, a journey's calls stay allocation-free once
 	// the pages they touch exist.
 	r := NewRecorder(Config{Traffic: time.Hour, Cutoff: time.Hour + time.Minute, Grace: sec,
-		Windows: []WindowSpec{{"a", 10 * sec, 20 * sec}, {"b", 15 * sec, 30 * sec}}})
+		Windows: []chaos.Window{{Name: "a", Start: 10 * sec, End: 20 * sec}, {Name: "b", Start: 15 * sec, End: 30 * sec}}})
 	for j := range uint64(4096) {
 		journeyStart(r, j, time.Duration(j)*5*ms)
 		journeyEnd(r, j, time.Duration(j)*5*ms)
@@ -763,5 +765,5 @@ func TestWindowsAllocationFree(t *testing.T) {
 func BenchmarkRecorderJourneyWindows(b *testing.B) {
 	run := time.Duration(b.N+benchLag) * ms
 	benchJourneys(b, Config{Traffic: run, Cutoff: run + time.Minute, Grace: run / 10,
-		Windows: []WindowSpec{{"a", run / 5, run / 3}, {"b", run / 4, run / 2}}})
+		Windows: []chaos.Window{{Name: "a", Start: run / 5, End: run / 3}, {Name: "b", Start: run / 4, End: run / 2}}})
 }

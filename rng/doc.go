@@ -20,7 +20,7 @@
 // A [Dist] is an immutable value (safe to share) that samples float64s from
 // a stream the caller passes in. Latency distributions are in nanoseconds
 // ([Duration] converts a sample); size distributions are in bytes. The
-// forms are [Constant], [Uniform], [Exponential], [LogNormal] (given by its
-// median and 99th percentile, the two numbers people know about a latency)
-// and [Empirical] (resampled from a recorded HDR histogram).
+// forms are [Constant], [Uniform], [Exponential] and [LogNormal] (given by
+// its median and 99th percentile, the two numbers people know about a
+// latency).
 package rng

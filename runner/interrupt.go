@@ -69,6 +69,14 @@ func (i *Interrupts) loop() {
 	}
 }
 
+// UntilSignal is the context of a command that has nothing to write when
+// it stops (busdrill serve; a read-only import): SIGINT or SIGTERM cancels
+// it, and the command ends as it would have. stop releases the signals.
+// Commands that write results use [Watch].
+func UntilSignal() (ctx context.Context, stop context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 // exitInterrupted is the exit code of an interrupted command (cmd/busdrill
 // documents it).
 const exitInterrupted = 3

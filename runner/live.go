@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/busdrill/busdrill/internal/version"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/schedule"
@@ -18,13 +17,14 @@ import (
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report/render"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // LiveOptions configure a run against a deployed backbone.
 type LiveOptions struct {
 	Scenario *scenarios.Scenario
 	// Config is the live section (the scenario's own, or --live FILE).
-	Config *config.Config
+	Config *livespec.Config
 	// EndpointURL sends every call to an AWS-compatible endpoint.
 	EndpointURL string
 	ObserveOnly bool
@@ -107,7 +107,6 @@ func RunLive(ctx context.Context, opts LiveOptions) (*LiveOutcome, error) {
 		Scenario: sc, Config: opts.Config, EndpointURL: opts.EndpointURL, RunID: opts.RunID, Shard: opts.Shard,
 		ObserveOnly: opts.ObserveOnly, Keep: opts.Keep, JournalPath: opts.Journal, Version: version.String(),
 		SettleEarly: opts.SettleEarly, Log: opts.Log, Progress: opts.Progress, Credentials: opts.Credentials,
-		Chaos: func(ctx context.Context, env *session.Env) error { return schedule.Run(ctx, env, sc.Faults) },
 	})
 	out.Elapsed = time.Since(started)
 	if so == nil {

@@ -3,7 +3,7 @@ package scenarios
 import (
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
-	"github.com/busdrill/busdrill/live/config"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/units"
 )
 
@@ -16,15 +16,15 @@ type File struct {
 	Description string `yaml:"description,omitempty" doc:"What the experiment is and what it expects to show (its hypothesis)."`
 	Seed        uint64 `yaml:"seed,omitempty" doc:"Seed of every random stream; the same seed replays the run exactly. Default 1."`
 
-	Topology TopologySpec   `yaml:"topology,omitempty" required:"true" doc:"The backbone: the reference shorthand, or accounts, buses, queues and archives in full."`
-	Services []ServiceSpec  `yaml:"services,omitempty" doc:"Service handlers consuming from their account's local bus."`
-	Traffic  TrafficSpec    `yaml:"traffic,omitempty" required:"true" doc:"The order traffic: an open-model arrival process."`
-	Drain    units.Duration `yaml:"drain,omitempty" doc:"How long to keep running after traffic stops before counting what is still in flight. Default 2m."`
-	Model    ModelSpec      `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
-	Faults   []chaos.Spec   `yaml:"faults,omitempty" doc:"Faults injected during the run."`
-	Expect   []ExpectSpec   `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
-	Vary     string         `yaml:"vary,omitempty" doc:"What busdrill swarm --vary may change from seed to seed (a busdrill run ignores it): a comma-separated list of faults or faults=A+B (switched off in about half the seeds), at or at=LO..HI (when windowed faults start), for or for=LO..HI (how long they last), rate or rate=LO..HI (a factor on every traffic rate), or default (all four)."`
-	Live     *config.Config `yaml:"live,omitempty" doc:"How to run against a deployed backbone (busdrill run --target aws): region, real account ids and how to act as each, the allowlist. Can also be a separate file given with --live."`
+	Topology TopologySpec     `yaml:"topology,omitempty" required:"true" doc:"The backbone: the reference shorthand, or accounts, buses, queues and archives in full."`
+	Services []ServiceSpec    `yaml:"services,omitempty" doc:"Service handlers consuming from their account's local bus."`
+	Traffic  TrafficSpec      `yaml:"traffic,omitempty" required:"true" doc:"The order traffic: an open-model arrival process."`
+	Drain    units.Duration   `yaml:"drain,omitempty" doc:"How long to keep running after traffic stops before counting what is still in flight. Default 2m."`
+	Model    ModelSpec        `yaml:"model,omitempty" doc:"Parameters of the in-memory EventBridge model (latencies, quotas, lags)."`
+	Faults   []chaos.Spec     `yaml:"faults,omitempty" doc:"Faults injected during the run."`
+	Expect   []ExpectSpec     `yaml:"expect,omitempty" doc:"Expectations (SLOs), each evaluated to pass or fail."`
+	Vary     string           `yaml:"vary,omitempty" doc:"What busdrill swarm --vary may change from seed to seed (a busdrill run ignores it): a comma-separated list of faults or faults=A+B (switched off in about half the seeds), at or at=LO..HI (when windowed faults start), for or for=LO..HI (how long they last), rate or rate=LO..HI (a factor on every traffic rate), or default (all four)."`
+	Live     *livespec.Config `yaml:"live,omitempty" doc:"How to run against a deployed backbone (busdrill run --target aws): region, real account ids and how to act as each, the allowlist. Can also be a separate file given with --live."`
 
 	Origin yamlstrict.Origin `yaml:"-"`
 }

@@ -5,9 +5,10 @@ import (
 	"github.com/busdrill/busdrill/units"
 )
 
-// ModelSpec overrides parameters of the in-memory EventBridge model. Every
-// key is optional; the defaults, and the source (or UNCONFIRMED note) of
-// each, are documented in package sim/backbone.
+// ModelSpec overrides parameters of the in-memory EventBridge model, as
+// written; the loader checks it into a [Model]. Every key is optional; the
+// defaults, and the source (or UNCONFIRMED note) of each, are documented in
+// package sim/backbone.
 type ModelSpec struct {
 	PutEventsTPS     float64 `yaml:"putevents_tps,omitempty" doc:"PutEvents requests/s quota per account (default: the Region's quota)."`
 	PutEventsBurst   int     `yaml:"putevents_burst,omitempty" doc:"Token-bucket depth of that quota (default: one second's worth)."`

@@ -8,14 +8,13 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/chaos"
-	"github.com/busdrill/busdrill/live/config"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 
 	"github.com/busdrill/busdrill/internal/readfile"
 	"github.com/busdrill/busdrill/internal/yamlstrict"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
-	"github.com/busdrill/busdrill/sim/backbone"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -32,10 +31,9 @@ type Scenario struct {
 	Services []Service
 	Traffic  Traffic
 	Drain    time.Duration
-	// Params are the model's parameters, with the scenario's overrides
-	// and one HandlerSpec per service (without business logic: the
-	// runtime attaches it).
-	Params backbone.Params
+	// Model is the model section: what the scenario overrides of the
+	// in-memory model's defaults (sim/world.ParamsFor applies it).
+	Model Model
 	// Faults is the compiled fault timeline.
 	Faults *chaos.Timeline
 	Expect []Expectation
@@ -43,7 +41,7 @@ type Scenario struct {
 	// Spec is the file as decoded, before expansion.
 	Spec *File
 	// Live is the scenario's live section, or nil.
-	Live *config.Config
+	Live *livespec.Config
 
 	// loc maps paths of Topology back to the file (see Locate).
 	loc *locator
@@ -77,6 +75,14 @@ type Service struct {
 	// EmitTo is the bus it publishes to, "account/bus".
 	EmitTo      string
 	Idempotency Idempotency
+	// Concurrency is how many events it processes at once; 0 is the
+	// model's default (1,000).
+	Concurrency int
+	// Processing is its processing time per event (ns); nil is the
+	// model's default.
+	Processing rng.Dist
+	// FailureProbability is the chance that one processing fails.
+	FailureProbability float64
 }
 
 // Idempotency is a service's deduplication strategy.
@@ -199,7 +205,7 @@ func Load(filename string, data []byte, opts LoadOptions) (*Scenario, error) {
 			checkCeilings(s, &f, opts, &errs)
 		}
 	}
-	s.Params = modelParams(&f, s.Services, &errs)
+	s.Model = resolveModel(&f, &errs)
 	for i, e := range f.Expect {
 		c, err := report.ParseCondition(e.That)
 		if err != nil {

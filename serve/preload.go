@@ -1,10 +1,10 @@
 package serve
 
 import (
-	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/sim/backbone"
+	"github.com/busdrill/busdrill/sim/world"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -36,12 +36,10 @@ func preload(opts *Options, start time.Time) (*backend, error) {
 	if opts.Region == "" {
 		opts.Region = t.RegionOrDefault()
 	}
-	params := sc.Params
-	params.Seed = sc.Seed
+	params := world.ParamsFor(sc)
 	if opts.SeedSet {
 		params.Seed = opts.Seed
 	}
-	params.Handlers = slices.Clone(params.Handlers)
 	var si *standIns
 	if opts.StandIns {
 		var err error

@@ -82,8 +82,8 @@ func entryError(code string) func(*scenarios.Scenario) bool {
 
 // handlersFail: a service fails some of its runs by itself.
 func handlersFail(sc *scenarios.Scenario) bool {
-	for _, h := range sc.Params.Handlers {
-		if h.FailureProbability > 0 {
+	for _, s := range sc.Services {
+		if s.FailureProbability > 0 {
 			return true
 		}
 	}
@@ -97,7 +97,7 @@ const envelopeMargin = 16 << 10
 
 func payloadMayExceed(sc *scenarios.Scenario) bool {
 	c, ok := sc.Traffic.Payload.(rng.Constant)
-	limit := sc.Params.MaxRequestBytes
+	limit := sc.Model.MaxRequestBytes
 	if limit == 0 {
 		limit = event.DefaultMaxRequestBytes
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/sim/world"
 )
 
 // maxViolations bounds what one run reports: the first few say what is
@@ -254,7 +255,7 @@ func (c *checker) faults(sc *scenarios.Scenario, r *report.Results) {
 	// sorts them); the timeline by start, then as written.
 	wants := make([]report.Fault, len(tl.Faults))
 	for i := range tl.Faults {
-		wants[i] = tl.Faults[i].Timeline()
+		wants[i] = report.FaultOf(&tl.Faults[i])
 	}
 	slices.SortStableFunc(wants, func(a, b report.Fault) int {
 		return cmp.Or(cmp.Compare(a.StartMs, b.StartMs), cmp.Compare(a.EndMs, b.EndMs),
@@ -277,7 +278,7 @@ func (c *checker) faults(sc *scenarios.Scenario, r *report.Results) {
 	for _, w := range r.Windows {
 		have[w.Name] = w
 	}
-	for _, ws := range tl.Windows(sc.Params.ControlPlaneLag) {
+	for _, ws := range tl.Windows(world.ParamsFor(sc).ControlPlaneLag) {
 		instant := ws.Start == ws.End
 		if _, ok := have["after:"+ws.Name]; !ok {
 			c.add("windows: no after:%s for fault %s", ws.Name, ws.Name)

@@ -38,7 +38,7 @@ func TestWrittenScenarioIsTheSame(t *testing.T) {
 			a, b any
 		}{
 			{"seed", orig.Seed, back.Seed}, {"topology", orig.Topology, back.Topology}, {"services", orig.Services, back.Services},
-			{"traffic", orig.Traffic, back.Traffic}, {"drain", orig.Drain, back.Drain}, {"model", orig.Params, back.Params},
+			{"traffic", orig.Traffic, back.Traffic}, {"drain", orig.Drain, back.Drain}, {"model", orig.Model, back.Model},
 			{"faults", orig.Faults, back.Faults}, {"expectations", orig.Conditions(), back.Conditions()},
 		} {
 			if !reflect.DeepEqual(f.a, f.b) {

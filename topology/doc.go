@@ -106,4 +106,11 @@
 // paths appears twice. [Router.AppendFromBus], [Router.AppendFromRule] and
 // [Router.AppendFromTarget] give the consumers downstream of one point;
 // the model uses them to attribute a drop to the routes it cuts.
+//
+// # Region quotas
+//
+// [PutEventsTPSByRegion] and [InvocationsTPSByRegion] are EventBridge's
+// default account quotas of a Region (Service Quotas, tiers of Regions;
+// eventbridge-model.md §2.1): the simulator's defaults, and what a live
+// run sizes its quota headroom against when the scenario sets none.
 package topology

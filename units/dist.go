@@ -24,10 +24,6 @@ func ParseDist(s string) (Dist, error) {
 	return Dist{d}, nil
 }
 
-// DistOf wraps an rng.Dist over nanoseconds (for instance an
-// rng.Empirical built by a loader) as a Dist.
-func DistOf(d rng.Dist) Dist { return Dist{d} }
-
 // Rng returns the underlying distribution over nanoseconds.
 func (d Dist) Rng() rng.Dist {
 	if d.d == nil {

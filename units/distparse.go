@@ -21,14 +21,12 @@ type quantity struct {
 
 // distForm is one named form of the distribution syntax. Adding a form is
 // adding a row here (and a case in formatDist): the parser itself is
-// generic. A form whose build is nil is reserved: the parser recognises
-// its name and explains why it is not available (empirical, for now).
+// generic.
 type distForm struct {
-	name     string                                           // canonical name
-	aliases  []string                                         // other accepted names
-	params   []string                                         // parameter names, in positional order
-	build    func(q quantity, v []float64) (rng.Dist, string) // returns the dist or what is wrong
-	reserved string                                           // why a reserved form is unavailable
+	name    string                                           // canonical name
+	aliases []string                                         // other accepted names
+	params  []string                                         // parameter names, in positional order
+	build   func(q quantity, v []float64) (rng.Dist, string) // returns the dist or what is wrong
 }
 
 var distForms = []distForm{
@@ -58,7 +56,6 @@ var distForms = []distForm{
 			}
 			return rng.NewLogNormal(v[0], v[1]), ""
 		}},
-	{name: "empirical", reserved: "empirical distributions are resampled from a recorded histogram file and cannot be written inline yet"},
 }
 
 func lookupForm(name string) (*distForm, bool) {
@@ -117,9 +114,6 @@ func parseDist(in string, q quantity) (rng.Dist, error) {
 		}
 		if isIdent(s) {
 			if f, ok := lookupForm(strings.ToLower(s)); ok {
-				if f.reserved != "" {
-					return fail("%s", f.reserved)
-				}
 				return fail("%s needs parameters, e.g. %s", f.name, f.example(q))
 			}
 			return fail("unknown distribution %q%s (the forms are %s, or a plain %s for a constant)", s, suggestForm(s), distFormList, q.noun)
@@ -140,9 +134,6 @@ func parseDist(in string, q quantity) (rng.Dist, error) {
 	f, ok := lookupForm(name)
 	if !ok {
 		return fail("unknown distribution %q%s (the forms are %s)", name, suggestForm(name), distFormList)
-	}
-	if f.reserved != "" {
-		return fail("%s", f.reserved)
 	}
 	vals := make([]float64, len(f.params))
 	set := make([]bool, len(f.params))

@@ -71,10 +71,7 @@
 // parses back to the same distribution. The zero value is the constant 0.
 //
 // The parser is a table of named forms (distForms): adding a form is
-// adding a row. "empirical(...)" is reserved for distributions resampled
-// from a recorded histogram file (rng.Empirical): the parser recognises
-// it and explains that it is not available inline yet; a loader that
-// reads the file can wrap the result with [DistOf].
+// adding a row.
 //
 // In a YAML flow collection ({...} or [...]) a comma ends a value, so
 // distributions there must be quoted: {latency: "uniform(1s, 3s)"}. In

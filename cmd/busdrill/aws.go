@@ -2,19 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"time"
 
-	"github.com/busdrill/busdrill/live/config"
-	"github.com/busdrill/busdrill/live/fixture"
-	"github.com/busdrill/busdrill/live/journal"
-	"github.com/busdrill/busdrill/live/provision"
-	"github.com/busdrill/busdrill/live/schedule"
-	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 const awsUsage = `Usage: busdrill aws <plan|provision|teardown|restore|deploy-fixture> [SCENARIO] --live FILE [flags]
@@ -22,7 +17,7 @@ const awsUsage = `Usage: busdrill aws <plan|provision|teardown|restore|deploy-fi
 Prepares, inspects and cleans up live runs against a deployed backbone
 ('busdrill run --target aws' runs one). FILE is the live section: region,
 each scenario account's id and how to act as it (profile or role_arn),
-allowed_accounts, and optional bus names (see live/config).
+allowed_accounts, and optional bus names (see scenarios/livespec).
 
   plan SCENARIO        print every API call a run would make (account,
                        region, ARN) and the IAM actions it needs; calls
@@ -95,13 +90,14 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	sub := c.name
 	fl := newFlags(c)
 	live := fl.String("live", "", "")
-	endpoint := fl.String("endpoint-url", "", "")
-	runID := fl.String("run-id", "", "")
+	var o runner.AWSOptions
+	fl.StringVar(&o.EndpointURL, "endpoint-url", "", "")
+	fl.StringVar(&o.RunID, "run-id", "", "")
 	shardFlag := fl.String("shard", "", "")
-	journalPath := fl.String("journal", "", "")
-	observeOnly := fl.Bool("observe-only", false, "")
-	keep := fl.Bool("keep", false, "")
-	dryRun := fl.Bool("dry-run", false, "")
+	fl.StringVar(&o.Journal, "journal", "", "")
+	fl.BoolVar(&o.ObserveOnly, "observe-only", false, "")
+	fl.BoolVar(&o.Keep, "keep", false, "")
+	fl.BoolVar(&o.DryRun, "dry-run", false, "")
 	jsonOut := fl.Bool("json", false, "")
 	if code, done := parseFlags(env, c, fl, args); done {
 		return code
@@ -113,22 +109,25 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	if *live == "" {
 		return fail(exitUsage, "--live FILE is required")
 	}
-	cfg, err := config.Load(*live)
-	if err != nil {
+	var err error
+	if o.Config, err = livespec.Load(*live); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	var shard loadgen.Shard
+	o.LivePath = *live
 	if *shardFlag != "" {
-		if shard, err = loadgen.ParseShard(*shardFlag); err != nil {
+		if o.Shard, err = loadgen.ParseShard(*shardFlag); err != nil {
 			return fail(exitUsage, "--shard: %v", err)
 		}
 	}
 	intr := runner.Watch(env.stderr, os.Exit)
 	defer intr.Stop()
 	ctx := intr.Context()
-
 	if sub == "restore" {
-		return awsRestore(ctx, env, cfg, *endpoint, *journalPath, *dryRun, fail)
+		rep, err := runner.AWSRestore(ctx, o)
+		if rep != nil {
+			fmt.Fprint(env.stdout, rep.String())
+		}
+		return awsExit(err, fail)
 	}
 	if fl.NArg() != 1 {
 		return fail(exitUsage, "give one scenario")
@@ -137,116 +136,76 @@ func runAWSCmd(env *cliEnv, c *command, args []string) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	id := *runID
-	if id == "" {
-		switch sub {
-		case "plan", "provision":
-			id = session.NewRunID(sc.Name, time.Now())
-		default:
-			id = "teardown"
-		}
-	}
-	layout, err := provision.NewLayout(sc, cfg, id, shard)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	if sub == "plan" {
-		if err := schedule.Supported(sc.Faults); err != nil {
-			return fail(exitUsage, "%v", err)
-		}
-		p := provision.NewPlan(layout, provision.PlanOptions{ObserveOnly: *observeOnly, Keep: *keep})
-		p.AddChaos(schedule.PlanSteps(sc.Faults, layout)...)
-		if *jsonOut {
-			err = p.WriteJSON(env.stdout)
-		} else {
-			err = p.WriteText(env.stdout)
-		}
-		if err != nil {
-			return fail(exitAborted, "%v", err)
-		}
-		return exitOK
-	}
-	set, err := session.Clients(ctx, cfg, *endpoint, id, nil)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	if err := set.VerifyIdentities(ctx); err != nil {
-		return fail(exitUsage, "refusing: %v", err)
-	}
 	switch sub {
+	case "plan":
+		return awsPlan(env, sc, o, *jsonOut, fail)
 	case "provision":
-		if *journalPath == "" {
-			*journalPath = session.JournalPath(".", id)
-		}
-		j, err := journal.Open(*journalPath, journal.Options{RunID: id})
-		if err != nil {
-			return fail(exitAborted, "%v", err)
-		}
-		defer j.Close()
-		intr.Pending(fmt.Sprintf("provisioning may be half done: 'busdrill aws restore --journal %s --live %s' undoes it", j.Path(), *live))
-		prov, err := provision.Provision(ctx, set, j, layout)
-		intr.Pending("")
-		if err != nil {
-			return fail(exitAborted, "%v (journal %s: busdrill aws restore --journal %s --live %s)", err, j.Path(), j.Path(), *live)
-		}
-		fmt.Fprintf(env.stdout, "run id %s: %d probes provisioned; journal %s\n", id, len(prov.QueueURLs), j.Path())
-		for i, p := range layout.Probes {
-			fmt.Fprintf(env.stdout, "  %s: rule %s → queue %s\n", p.Bus.Ref, p.RuleARN, prov.QueueURLs[i])
-		}
+		return awsProvision(env, intr, sc, o, fail)
 	case "teardown":
-		opts := provision.TeardownOptions{RunID: *runID, DryRun: *dryRun}
-		removed, err := provision.Teardown(ctx, set, layout, opts)
-		verb := "removed"
-		if *dryRun {
-			verb = "would remove"
-		}
-		for _, r := range removed {
-			fmt.Fprintf(env.stdout, "%s %s %s (%s, run %s)\n", verb, r.Kind, r.Resource, r.Account, r.RunID)
-		}
-		fmt.Fprintf(env.stdout, "%d resources %s\n", len(removed), verb)
-		if err != nil {
-			return fail(exitAborted, "%v", err)
-		}
-	case "deploy-fixture":
-		if *endpoint == "" && cfg.EndpointURL == "" {
-			return fail(exitUsage, "deploy-fixture is for emulators: give --endpoint-url")
-		}
-		if err := fixture.Deploy(ctx, set, sc.Topology, layout); err != nil {
-			return fail(exitAborted, "%v", err)
-		}
-		fmt.Fprintf(env.stdout, "deployed %s's backbone: %d buses\n", sc.Name, len(sc.Topology.Buses))
+		return awsTeardown(env, ctx, sc, o, fail)
+	}
+	return awsDeployFixture(env, ctx, sc, o, fail)
+}
+
+// awsExit reports err (when not nil) and returns its exit code: 2 for bad
+// input found before any call, 3 for a failure on the way.
+func awsExit(err error, fail func(int, string, ...any) int) int {
+	var bad *runner.InputError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &bad):
+		return fail(exitUsage, "%v", err)
+	}
+	return fail(exitAborted, "%v", err)
+}
+
+func awsPlan(env *cliEnv, sc *scenarios.Scenario, o runner.AWSOptions, jsonOut bool, fail func(int, string, ...any) int) int {
+	p, err := runner.AWSPlan(sc, o)
+	if err != nil {
+		return awsExit(err, fail)
+	}
+	if jsonOut {
+		err = p.WriteJSON(env.stdout)
+	} else {
+		err = p.WriteText(env.stdout)
+	}
+	return awsExit(err, fail)
+}
+
+func awsProvision(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, o runner.AWSOptions, fail func(int, string, ...any) int) int {
+	prov, err := runner.AWSProvision(intr.Context(), sc, o, intr)
+	if err != nil {
+		return awsExit(err, fail)
+	}
+	fmt.Fprintf(env.stdout, "run id %s: %d probes provisioned; journal %s\n", prov.RunID, len(prov.QueueURLs), prov.Journal)
+	for i, p := range prov.Probes {
+		fmt.Fprintf(env.stdout, "  %s: rule %s → queue %s\n", p.Bus.Ref, p.RuleARN, prov.QueueURLs[i])
 	}
 	return exitOK
 }
 
-func awsRestore(ctx context.Context, env *cliEnv, cfg *config.Config, endpoint, path string, dryRun bool, fail func(int, string, ...any) int) int {
-	if path == "" {
-		return fail(exitUsage, "--journal FILE is required")
+func awsTeardown(env *cliEnv, ctx context.Context, sc *scenarios.Scenario, o runner.AWSOptions, fail func(int, string, ...any) int) int {
+	removed, err := runner.AWSTeardown(ctx, sc, o)
+	var bad *runner.InputError
+	if errors.As(err, &bad) {
+		return awsExit(err, fail)
 	}
-	if err := cfg.CheckAllowed(); err != nil {
-		return fail(exitUsage, "%v", err)
+	verb := "removed"
+	if o.DryRun {
+		verb = "would remove"
 	}
-	recs, err := journal.Read(path)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
+	for _, r := range removed {
+		fmt.Fprintf(env.stdout, "%s %s %s (%s, run %s)\n", verb, r.Kind, r.Resource, r.Account, r.RunID)
 	}
-	allowed := map[string]bool{}
-	for _, id := range cfg.AllowedAccounts {
-		allowed[id] = true
+	fmt.Fprintf(env.stdout, "%d resources %s\n", len(removed), verb)
+	return awsExit(err, fail)
+}
+
+func awsDeployFixture(env *cliEnv, ctx context.Context, sc *scenarios.Scenario, o runner.AWSOptions, fail func(int, string, ...any) int) int {
+	if err := runner.AWSDeployFixture(ctx, sc, o); err != nil {
+		return awsExit(err, fail)
 	}
-	for _, r := range recs {
-		if r.AccountID != "" && !allowed[r.AccountID] {
-			return fail(exitUsage, "refusing: journal record #%d is in account %s, not in allowed_accounts; nothing was called", r.Seq, r.AccountID)
-		}
-	}
-	set, err := session.Clients(ctx, cfg, endpoint, "restore", nil)
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	rep, err := journal.Restore(ctx, path, session.Executor(set), journal.RestoreOptions{DryRun: dryRun})
-	fmt.Fprint(env.stdout, rep.String())
-	if err != nil {
-		return fail(exitAborted, "%v", err)
-	}
+	fmt.Fprintf(env.stdout, "deployed %s's backbone: %d buses\n", sc.Name, len(sc.Topology.Buses))
 	return exitOK
 }

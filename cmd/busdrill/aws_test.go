@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/internal/motoserver"
-	"github.com/busdrill/busdrill/live/fixture"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
@@ -136,12 +135,7 @@ func TestRunAWSAgainstServe(t *testing.T) {
 // deploy-fixture creates the backbone, provision its probes, teardown
 // finds and removes exactly them.
 func TestDeployFixtureRequestShapes(t *testing.T) {
-	restore, err := fixture.InstallMotoPatch(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := motoserver.Start(t)
-	restore()
+	srv := motoserver.Start(t) // with busdrill's cross-account PutEvents patch
 	motoserver.IsolateAWSEnv(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", motoserver.TestAccessKeyID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", motoserver.TestSecretAccessKey)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/busdrill/busdrill/runner"
 )
 
 // everyCommand lists every command and subcommand path.
@@ -104,8 +106,8 @@ func TestCheckOutputs(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	var sum struct {
-		Scenarios []checkJSON    `json:"scenarios"`
-		Summary   map[string]int `json:"summary"`
+		Scenarios []runner.CheckEntry `json:"scenarios"`
+		Summary   map[string]int      `json:"summary"`
 	}
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("--json: %v\n%s", err, out)

@@ -102,28 +102,40 @@ func runPatternTest(env *cliEnv, args []string) int {
 		fmt.Fprintln(env.stderr, oneLine(err.Error()))
 		return exitUsage
 	}
-
 	if *evSpec != "" {
 		ev, err := readSpec(env, *evSpec, true)
 		if err != nil {
 			return fail("--event: %v", err)
 		}
-		ok, err := p.MatchJSON(ev)
-		if err != nil {
-			fmt.Fprintln(env.stderr, oneLine(err.Error()))
-			return exitUsage
-		}
-		fmt.Fprintf(env.stdout, "{\"Result\": %t}\n", ok)
-		if !ok {
-			return exitFail
-		}
-		return exitOK
+		return testEvent(env, p, ev)
 	}
-
 	data, err := readSpec(env, *evsSpec, false)
 	if err != nil {
 		return fail("--events: %v", err)
 	}
+	testEventLines(env, p, data)
+	return exitOK
+}
+
+// testEvent prints whether the event matches, as AWS does, and returns
+// the exit code: 0 it matches, 1 it does not, 2 it is invalid.
+func testEvent(env *cliEnv, p *pattern.Pattern, ev []byte) int {
+	ok, err := p.MatchJSON(ev)
+	if err != nil {
+		fmt.Fprintln(env.stderr, oneLine(err.Error()))
+		return exitUsage
+	}
+	fmt.Fprintf(env.stdout, "{\"Result\": %t}\n", ok)
+	if !ok {
+		return exitFail
+	}
+	return exitOK
+}
+
+// testEventLines prints one line per event of JSON Lines data: its
+// result, or the error of an event AWS would refuse, with its line
+// number. Blank lines are skipped.
+func testEventLines(env *cliEnv, p *pattern.Pattern, data []byte) {
 	m := pattern.NewMatcher([]*pattern.Pattern{p})
 	var s pattern.Scratch
 	var dst []int
@@ -145,7 +157,6 @@ func runPatternTest(env *cliEnv, args []string) int {
 		}
 		fmt.Fprintf(env.stdout, "{\"Result\": %t}\n", len(got) > 0)
 	}
-	return exitOK
 }
 
 // readSpec reads an input given as inline JSON (when inline is allowed),

@@ -18,6 +18,7 @@ import (
 	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/units"
+	"github.com/spf13/pflag"
 )
 
 const reportUsage = `Usage:
@@ -158,42 +159,19 @@ func runReportCompare(env *cliEnv, args []string) int {
 	fl := newFlags(c)
 	htmlOut := fl.String("html", "", "")
 	all := fl.Bool("all", false, "")
-	latency := fl.String("latency", "10%", "")
-	tail := fl.String("tail", "25%", "")
-	floor := fl.String("latency-floor", "5ms", "")
-	loss := fl.String("loss", "0%", "")
-	dups := fl.String("duplicates", "0.1%", "")
-	violations := fl.String("violations", "0%", "")
-	throughput := fl.String("throughput", "5%", "")
+	for _, t := range toleranceFlags {
+		fl.String(t.name, t.def, "")
+	}
+	fl.String("latency-floor", "5ms", "")
 	if code, done := parseFlags(env, c, fl, args); done {
 		return code
 	}
 	if fl.NArg() != 2 {
 		return usageError(env, c, "give two results files: BASE.json NEW.json")
 	}
-	tol := render.DefaultTolerances()
-	var errs []error
-	for _, f := range []struct {
-		name string
-		val  string
-		dst  *float64
-	}{
-		{"latency", *latency, &tol.Latency}, {"tail", *tail, &tol.Tail}, {"loss", *loss, &tol.Loss},
-		{"duplicates", *dups, &tol.Duplicates}, {"violations", *violations, &tol.Violations}, {"throughput", *throughput, &tol.Throughput},
-	} {
-		v, err := parseFraction(f.val)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("--%s: %v", f.name, err))
-		}
-		*f.dst = v
-	}
-	if d, err := units.ParseDuration(*floor); err != nil {
-		errs = append(errs, fmt.Errorf("--latency-floor: %v", err))
-	} else {
-		tol.LatencyFloor = d.D()
-	}
-	if len(errs) > 0 {
-		return usageError(env, c, "%s", errors.Join(errs...).Error())
+	tol, err := parseTolerances(fl)
+	if err != nil {
+		return usageError(env, c, "%s", err.Error())
 	}
 	base, err := report.ReadResults(fl.Arg(0))
 	if err != nil {
@@ -247,20 +225,12 @@ func runReportMerge(env *cliEnv, args []string) int {
 		fmt.Fprintf(env.stderr, "busdrill report merge: %v\n", err)
 		return exitUsage
 	}
-	evaluated := false
-	if *scenario != "" {
-		sc, err := loadScenario(*scenario, scenarios.LoadOptions{Force: true})
-		if err != nil {
+	evaluated := *scenario != ""
+	if evaluated {
+		if err := evaluateMerged(m, *scenario); err != nil {
 			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %v\n", err)
 			return exitUsage
 		}
-		if sc.Name != m.Scenario {
-			fmt.Fprintf(env.stderr, "busdrill report merge: --scenario: %s is scenario %q, the shards ran %q\n", *scenario, sc.Name, m.Scenario)
-			return exitUsage
-		}
-		conds := sc.Conditions()
-		m.Evaluate(conds)
-		evaluated = true
 	}
 	var buf bytes.Buffer
 	if err := m.WriteJSON(&buf); err != nil {
@@ -282,6 +252,54 @@ func runReportMerge(env *cliEnv, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// evaluateMerged evaluates the expectations of the scenario (a file or a
+// built-in name) on a merged run, which must be of that scenario.
+func evaluateMerged(m *report.Results, scenario string) error {
+	sc, err := loadScenario(scenario, scenarios.LoadOptions{Force: true})
+	if err != nil {
+		return err
+	}
+	if sc.Name != m.Scenario {
+		return fmt.Errorf("%s is scenario %q, the shards ran %q", scenario, sc.Name, m.Scenario)
+	}
+	m.Evaluate(sc.Conditions())
+	return nil
+}
+
+// toleranceFlags are compare's fractional tolerances, with their
+// defaults.
+var toleranceFlags = []struct {
+	name, def string
+	dst       func(*render.Tolerances) *float64
+}{
+	{"latency", "10%", func(t *render.Tolerances) *float64 { return &t.Latency }},
+	{"tail", "25%", func(t *render.Tolerances) *float64 { return &t.Tail }},
+	{"loss", "0%", func(t *render.Tolerances) *float64 { return &t.Loss }},
+	{"duplicates", "0.1%", func(t *render.Tolerances) *float64 { return &t.Duplicates }},
+	{"violations", "0%", func(t *render.Tolerances) *float64 { return &t.Violations }},
+	{"throughput", "5%", func(t *render.Tolerances) *float64 { return &t.Throughput }},
+}
+
+// parseTolerances reads compare's tolerance flags; the error names every
+// flag that is wrong.
+func parseTolerances(fl *pflag.FlagSet) (render.Tolerances, error) {
+	tol := render.DefaultTolerances()
+	var errs []error
+	for _, t := range toleranceFlags {
+		v, err := parseFraction(fl.Lookup(t.name).Value.String())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %v", t.name, err))
+		}
+		*t.dst(&tol) = v
+	}
+	if d, err := units.ParseDuration(fl.Lookup("latency-floor").Value.String()); err != nil {
+		errs = append(errs, fmt.Errorf("--latency-floor: %v", err))
+	} else {
+		tol.LatencyFloor = d.D()
+	}
+	return tol, errors.Join(errs...)
 }
 
 // writeOutput renders into a buffer and writes it to path whole, or to

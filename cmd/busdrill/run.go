@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/report/render"
@@ -110,104 +109,130 @@ func init() {
 	register(runCmd)
 }
 
+// runFlags are the flags of busdrill run.
+type runFlags struct {
+	seed                          uint64
+	out, rate, duration, shard    string
+	trace, target, live, endpoint string
+	runID, journal                string
+	json, quiet, dryRun, force    bool
+	observeOnly, keep             bool
+}
+
+func (f *runFlags) register(fl *pflag.FlagSet) {
+	fl.Uint64Var(&f.seed, "seed", 0, "")
+	fl.StringVar(&f.out, "out", "results", "")
+	fl.StringVar(&f.rate, "rate", "", "")
+	fl.StringVar(&f.duration, "duration", "", "")
+	fl.StringVar(&f.shard, "shard", "", "")
+	fl.BoolVar(&f.json, "json", false, "")
+	fl.StringVar(&f.trace, "trace", "", "")
+	fl.BoolVar(&f.quiet, "quiet", false, "")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "")
+	fl.BoolVar(&f.force, "force", false, "")
+	fl.StringVar(&f.target, "target", "sim", "")
+	fl.StringVar(&f.live, "live", "", "")
+	fl.StringVar(&f.endpoint, "endpoint-url", "", "")
+	fl.BoolVar(&f.observeOnly, "observe-only", false, "")
+	fl.BoolVar(&f.keep, "keep", false, "")
+	fl.StringVar(&f.runID, "run-id", "", "")
+	fl.StringVar(&f.journal, "journal", "", "")
+}
+
+// check refuses flags that do not go together, and parses --shard.
+func (f *runFlags) check(fl *pflag.FlagSet) (loadgen.Shard, error) {
+	if fl.NArg() > 1 {
+		return loadgen.Shard{}, fmt.Errorf("one scenario at a time (got %d); 'busdrill check' runs several", fl.NArg())
+	}
+	switch f.target {
+	case "sim", "aws":
+	default:
+		return loadgen.Shard{}, fmt.Errorf("--target must be sim or aws, not %q", clip(f.target, 20))
+	}
+	if f.target == "sim" {
+		for _, name := range []string{"live", "endpoint-url", "observe-only", "keep", "run-id", "journal"} {
+			if fl.Changed(name) {
+				return loadgen.Shard{}, fmt.Errorf("--%s applies to --target aws", name)
+			}
+		}
+	} else if f.trace != "" {
+		return loadgen.Shard{}, errors.New("--trace observes the model: it has no meaning with --target aws")
+	}
+	if f.shard == "" {
+		return loadgen.Shard{}, nil
+	}
+	shard, err := loadgen.ParseShard(f.shard)
+	if err != nil {
+		return shard, fmt.Errorf("--shard: %v", err)
+	}
+	return shard, nil
+}
+
 func runRun(env *cliEnv, args []string) int {
 	c := runCmd
 	fl := newFlags(c)
-	seed := fl.Uint64("seed", 0, "")
-	out := fl.String("out", "results", "")
-	rate := fl.String("rate", "", "")
-	duration := fl.String("duration", "", "")
-	shardFlag := fl.String("shard", "", "")
-	jsonOut := fl.Bool("json", false, "")
-	tracePath := fl.String("trace", "", "")
-	quiet := fl.Bool("quiet", false, "")
-	dryRun := fl.Bool("dry-run", false, "")
-	force := fl.Bool("force", false, "")
-	target := fl.String("target", "sim", "")
-	livePath := fl.String("live", "", "")
-	endpoint := fl.String("endpoint-url", "", "")
-	observeOnly := fl.Bool("observe-only", false, "")
-	keep := fl.Bool("keep", false, "")
-	runID := fl.String("run-id", "", "")
-	journalPath := fl.String("journal", "", "")
+	var f runFlags
+	f.register(fl)
 	if code, done := parseFlags(env, c, fl, args); done {
 		return code
 	}
-	if fl.NArg() > 1 {
-		return usageError(env, c, "one scenario at a time (got %d); 'busdrill check' runs several", fl.NArg())
+	shard, err := f.check(fl)
+	if err != nil {
+		return usageError(env, c, "%v", err)
 	}
-	switch *target {
-	case "sim", "aws":
-	default:
-		return usageError(env, c, "--target must be sim or aws, not %q", clip(*target, 20))
-	}
-	if *target == "sim" {
-		for _, name := range []string{"live", "endpoint-url", "observe-only", "keep", "run-id", "journal"} {
-			if fl.Changed(name) {
-				return usageError(env, c, "--%s applies to --target aws", name)
-			}
-		}
-	} else if *tracePath != "" {
-		return usageError(env, c, "--trace observes the model: it has no meaning with --target aws")
-	}
-	var shard loadgen.Shard
-	if *shardFlag != "" {
-		var err error
-		if shard, err = loadgen.ParseShard(*shardFlag); err != nil {
-			return usageError(env, c, "--shard: %v", err)
-		}
-	}
-
 	intr := runner.Watch(env.stderr, os.Exit)
 	defer intr.Stop()
 	ctx := intr.Context()
 
-	sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: *force})
+	sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: f.force})
 	if err != nil {
 		fmt.Fprintln(env.stderr, err)
 		return exitUsage
 	}
 	if fl.Changed("seed") {
-		sc.Seed = *seed
+		sc.Seed = f.seed
 	}
-	if err := overrideTraffic(sc, *rate, *duration); err != nil {
+	if err := overrideTraffic(sc, f.rate, f.duration); err != nil {
 		return usageError(env, c, "%v", err)
 	}
 	if fl.Changed("rate") || fl.Changed("duration") || shard.Count > 1 {
-		if err := sc.CheckPlan(uint64(shard.Count), *force, overridesNamed(fl)); err != nil {
+		if err := sc.CheckPlan(uint64(shard.Count), f.force, overridesNamed(fl)); err != nil {
 			fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 			return exitUsage
 		}
 	}
 	command := reproduce(sc, fl, shard)
-	if *dryRun {
-		return dryRunPlan(env, ctx, sc, shard, *force)
-	}
-	if *target == "aws" {
+	switch {
+	case f.dryRun:
+		return dryRunPlan(env, ctx, sc, shard, f.force)
+	case f.target == "aws":
 		return runAWS(env, intr, sc, awsRunOptions{
-			LiveFile: *livePath, Live: liveSection(sc, *livePath), EndpointURL: *endpoint,
-			ObserveOnly: *observeOnly, Keep: *keep, Shard: shard, RunID: *runID,
-			Out: *out, JSON: *jsonOut, Quiet: *quiet, Journal: *journalPath,
-			Command: command,
+			LiveFile: f.live, EndpointURL: f.endpoint, ObserveOnly: f.observeOnly, Keep: f.keep, Shard: shard,
+			RunID: f.runID, Out: f.out, JSON: f.json, Quiet: f.quiet, Journal: f.journal, Command: command,
 		})
 	}
+	return runSim(env, intr, sc, &f, shard, command)
+}
 
-	opts := runner.SimOptions{Scenario: sc, Shard: shard, Out: *out, Command: command, Interrupts: intr}
-	if *tracePath != "" {
-		trace, err := os.Create(*tracePath)
+// runSim runs a scenario in the simulator (runner.RunSim), with the
+// progress line on a terminal, and prints the outcome.
+func runSim(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, f *runFlags, shard loadgen.Shard, command string) int {
+	opts := runner.SimOptions{Scenario: sc, Shard: shard, Out: f.out, Command: command, Interrupts: intr}
+	if f.trace != "" {
+		trace, err := os.Create(f.trace)
 		if err != nil {
-			return usageError(env, c, "--trace: %v", err)
+			return usageError(env, runCmd, "--trace: %v", err)
 		}
 		defer trace.Close()
 		opts.Trace = trace
 	}
-	prog := render.NewProgress(env.stderr, !*quiet && !*jsonOut && render.IsTerminal(env.stderr))
+	prog := render.NewProgress(env.stderr, !f.quiet && !f.json && render.IsTerminal(env.stderr))
 	if prog != nil {
 		opts.Progress = prog.Update
 	}
-	o, err := runner.RunSim(ctx, opts)
+	o, err := runner.RunSim(intr.Context(), opts)
 	prog.Done()
-	return finishRun(env, o, err, *jsonOut, *quiet)
+	return finishRun(env, o, err, f.json, f.quiet)
 }
 
 // finishRun prints a run's outcome and returns its exit code.
@@ -274,15 +299,6 @@ func overridesNamed(fl *pflag.FlagSet) string {
 		}
 	}
 	return strings.Join(parts, " and ")
-}
-
-// liveSection is the scenario's own live section, unless --live names a
-// file (which takes precedence).
-func liveSection(sc *scenarios.Scenario, livePath string) *config.Config {
-	if livePath != "" {
-		return nil
-	}
-	return sc.Live
 }
 
 // loadScenario loads a scenario file, or a built-in scenario by name; ""

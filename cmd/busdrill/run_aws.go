@@ -6,9 +6,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -18,10 +15,9 @@ import (
 
 // awsRunOptions are the flags of `busdrill run --target aws`.
 type awsRunOptions struct {
-	// LiveFile is --live FILE; Live, when not nil, is used instead (the
-	// scenario's own live section, or tests).
+	// LiveFile is --live FILE (default: the scenario's live section, or a
+	// rehearsal against a loopback endpoint: runner.LiveSection).
 	LiveFile string
-	Live     *config.Config
 	// EndpointURL is --endpoint-url (emulators); AWS_ENDPOINT_URL is
 	// honoured by the SDK when it and the live file's are empty.
 	EndpointURL string
@@ -42,24 +38,13 @@ type awsRunOptions struct {
 // and prints the outcome like the simulator's, with what the rollback
 // restored.
 func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts awsRunOptions) int {
-	cfg := opts.Live
-	var creds aws.CredentialsProvider
-	if cfg == nil && opts.LiveFile == "" && config.LoopbackEndpoint(opts.EndpointURL) {
-		// A rehearsal against busdrill serve: the scenario's own ids, and
-		// fixed credentials (never the user's) to assume roles with.
-		cfg, creds = config.Rehearsal(sc.Topology), rehearsalCredentials
+	cfg, creds, rehearsal, err := runner.LiveSection(sc, opts.LiveFile, opts.EndpointURL)
+	if rehearsal {
 		fmt.Fprintf(env.stderr, "busdrill run: no live section: rehearsing against %s with the scenario's accounts\n", opts.EndpointURL)
 	}
-	if cfg == nil {
-		if opts.LiveFile == "" {
-			fmt.Fprintln(env.stderr, "busdrill run: --target aws needs a live section: the scenario's live: key or --live FILE (region, accounts, allowed_accounts), unless --endpoint-url is a local emulator such as busdrill serve")
-			return exitUsage
-		}
-		var err error
-		if cfg, err = config.Load(opts.LiveFile); err != nil {
-			fmt.Fprintf(env.stderr, "busdrill run: --live: %v\n", err)
-			return exitUsage
-		}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
+		return exitUsage
 	}
 	if opts.RunID == "" && env.getenv != nil {
 		opts.RunID = env.getenv("BUSDRILL_RUN_ID")
@@ -70,16 +55,26 @@ func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts a
 		SettleEarly: opts.SettleEarly, Command: opts.Command, Log: env.stderr, Interrupts: intr, Credentials: creds,
 	}
 	if !opts.Quiet && !opts.JSON {
-		last := time.Duration(0)
-		lo.Progress = func(p drill.Progress) {
-			if p.Elapsed-last >= 10*time.Second {
-				last = p.Elapsed
-				fmt.Fprintf(env.stderr, "  %4.0fs/%.0fs  sent %d  completed %d  late %d  in flight %d\n",
-					p.Elapsed.Seconds(), p.Cutoff.Seconds(), p.Sent, p.Completed, p.Late, p.InFlightDeliveries)
-			}
-		}
+		lo.Progress = liveProgress(env)
 	}
 	out, err := runner.RunLive(intr.Context(), lo)
+	return finishLiveRun(env, out, err, opts)
+}
+
+// liveProgress prints a live run's progress every ten seconds.
+func liveProgress(env *cliEnv) func(drill.Progress) {
+	last := time.Duration(0)
+	return func(p drill.Progress) {
+		if p.Elapsed-last >= 10*time.Second {
+			last = p.Elapsed
+			fmt.Fprintf(env.stderr, "  %4.0fs/%.0fs  sent %d  completed %d  late %d  in flight %d\n",
+				p.Elapsed.Seconds(), p.Cutoff.Seconds(), p.Sent, p.Completed, p.Late, p.InFlightDeliveries)
+		}
+	}
+}
+
+// finishLiveRun prints a live run's outcome and returns its exit code.
+func finishLiveRun(env *cliEnv, out *runner.LiveOutcome, err error, opts awsRunOptions) int {
 	if out == nil {
 		fmt.Fprintf(env.stderr, "busdrill run: %v\n", err)
 		return exitUsage
@@ -118,8 +113,3 @@ func runAWS(env *cliEnv, intr *runner.Interrupts, sc *scenarios.Scenario, opts a
 	}
 	return exitOK
 }
-
-// rehearsalCredentials are the base credentials of a rehearsal without a
-// live section: a local emulator only reads the access key id, and the
-// user's own credentials stay out of it.
-var rehearsalCredentials = credentials.NewStaticCredentialsProvider("AKIABUSDRILLREHEARSAL", "busdrill-rehearsal", "")

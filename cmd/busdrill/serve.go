@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/serve"
 	"github.com/busdrill/busdrill/units"
+	"github.com/spf13/pflag"
 )
 
 const serveUsage = `Usage: busdrill serve [SCENARIO] [flags]
@@ -84,18 +82,51 @@ func init() {
 	register(serveCmd)
 }
 
+// serveFlags are the flags of busdrill serve.
+type serveFlags struct {
+	listen, lag, region, accounts, faults, clock string
+	seed                                         uint64
+	allow, standIns, accessLog                   bool
+}
+
+func (f *serveFlags) register(fl *pflag.FlagSet) {
+	fl.StringVar(&f.listen, "listen", serve.DefaultListen, "")
+	fl.BoolVar(&f.allow, "allow-non-loopback", false, "")
+	fl.StringVar(&f.lag, "control-plane-lag", "0s", "")
+	fl.Uint64Var(&f.seed, "seed", 0, "")
+	fl.StringVar(&f.region, "region", "", "")
+	fl.StringVar(&f.accounts, "accounts", "", "")
+	fl.StringVar(&f.faults, "faults", serve.FaultsBackbone, "")
+	fl.StringVar(&f.clock, "fault-clock", serve.FaultClockTraffic, "")
+	fl.BoolVar(&f.standIns, "stand-ins", false, "")
+	fl.BoolVar(&f.accessLog, "access-log", false, "")
+}
+
+// options are serve's options from the flags (the scenario apart).
+func (f *serveFlags) options(env *cliEnv, fl *pflag.FlagSet) (serve.Options, error) {
+	d, err := units.ParseDuration(f.lag)
+	if err != nil || d.D() < 0 {
+		return serve.Options{}, fmt.Errorf("--control-plane-lag %q: want a duration such as 0s or 5s", f.lag)
+	}
+	opts := serve.Options{
+		Listen: f.listen, AllowNonLoopback: f.allow, ControlPlaneLag: d.D(), Seed: f.seed, SeedSet: fl.Changed("seed"),
+		Region: f.region, Faults: f.faults, FaultClock: f.clock, StandIns: f.standIns, Log: env.stderr,
+	}
+	if f.accessLog {
+		opts.AccessLog = env.stderr
+	}
+	if f.accounts != "" {
+		if opts.Accounts, err = serve.LoadAccounts(f.accounts); err != nil {
+			return opts, fmt.Errorf("--accounts: %w", err)
+		}
+	}
+	return opts, nil
+}
+
 func runServe(env *cliEnv, args []string) int {
 	fl := newFlags(serveCmd)
-	listen := fl.String("listen", serve.DefaultListen, "")
-	allow := fl.Bool("allow-non-loopback", false, "")
-	lag := fl.String("control-plane-lag", "0s", "")
-	seed := fl.Uint64("seed", 0, "")
-	region := fl.String("region", "", "")
-	accounts := fl.String("accounts", "", "")
-	faults := fl.String("faults", serve.FaultsBackbone, "")
-	clock := fl.String("fault-clock", serve.FaultClockTraffic, "")
-	standIns := fl.Bool("stand-ins", false, "")
-	accessLog := fl.Bool("access-log", false, "")
+	var f serveFlags
+	f.register(fl)
 	if code, done := parseFlags(env, serveCmd, fl, args); done {
 		return code
 	}
@@ -106,44 +137,30 @@ func runServe(env *cliEnv, args []string) int {
 	if fl.NArg() > 1 {
 		return fail("one scenario at most (got %d)", fl.NArg())
 	}
-	d, err := units.ParseDuration(*lag)
-	if err != nil || d.D() < 0 {
-		return fail("--control-plane-lag %q: want a duration such as 0s or 5s", *lag)
+	opts, err := f.options(env, fl)
+	if err != nil {
+		return fail("%v", err)
 	}
-	opts := serve.Options{
-		Listen: *listen, AllowNonLoopback: *allow, ControlPlaneLag: d.D(), Seed: *seed, SeedSet: fl.Changed("seed"),
-		Region: *region, Faults: *faults, FaultClock: *clock, StandIns: *standIns, Log: env.stderr,
-	}
-	if *accessLog {
-		opts.AccessLog = env.stderr
-	}
-	if *accounts != "" {
-		if opts.Accounts, err = serve.LoadAccounts(*accounts); err != nil {
-			return fail("--accounts: %v", err)
-		}
-	}
-	var sc *scenarios.Scenario
 	if fl.NArg() == 1 {
-		if sc, err = loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true}); err != nil {
+		if opts.Scenario, err = loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true}); err != nil {
 			fmt.Fprintln(env.stderr, err)
 			return exitUsage
 		}
-		opts.Scenario = sc
-	} else if *standIns || fl.Changed("faults") || fl.Changed("fault-clock") {
+	} else if f.standIns || fl.Changed("faults") || fl.Changed("fault-clock") {
 		return fail("--stand-ins, --faults and --fault-clock apply to a scenario")
 	}
 	srv, err := serve.New(opts)
 	if err != nil {
 		return fail("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := runner.UntilSignal()
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
 		return fail("%v", err)
 	}
 	what := "an empty backbone"
-	if sc != nil {
-		what = sc.Name + "'s backbone"
+	if opts.Scenario != nil {
+		what = opts.Scenario.Name + "'s backbone"
 	}
 	fmt.Fprintf(env.stdout, "listening on %s\n", srv.URL())
 	fmt.Fprintf(env.stderr, "busdrill serve: %s in %s; Ctrl-C to stop\n", what, srv.Region())

@@ -262,7 +262,7 @@ func swarmTally(res *swarm.Result) string {
 // scenarios by name, as run does.
 func swarmFiles(args []string) ([]string, error) {
 	if len(args) == 0 {
-		return checkFiles(nil)
+		return runner.CheckFiles(nil)
 	}
 	var out []string
 	for _, a := range args {
@@ -272,7 +272,7 @@ func swarmFiles(args []string) ([]string, error) {
 				continue
 			}
 		}
-		files, err := checkFiles([]string{a})
+		files, err := runner.CheckFiles([]string{a})
 		if err != nil {
 			return nil, err
 		}

@@ -1,21 +1,18 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/busdrill/busdrill/internal/version"
 	"github.com/busdrill/busdrill/live/awsread"
-	"github.com/busdrill/busdrill/live/config"
+	"github.com/busdrill/busdrill/runner"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology/assemble"
 	"github.com/busdrill/busdrill/topology/cfn"
 	"github.com/busdrill/busdrill/topology/lint"
@@ -191,7 +188,7 @@ func (s *sourceFlags) loadLive(env *cliEnv) (*assemble.Result, []string, bool, e
 	if s.region != "" || len(s.params) > 0 || len(s.names) > 0 {
 		return nil, nil, false, errors.New("--region, --param and --name go with --cfn (the live section names the Region and the accounts)")
 	}
-	cfg, err := config.Load(s.live)
+	cfg, err := livespec.Load(s.live)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -203,7 +200,7 @@ func (s *sourceFlags) loadLive(env *cliEnv) (*assemble.Result, []string, bool, e
 	if err := plan.WriteText(env.stderr); err != nil {
 		return nil, nil, false, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := runner.UntilSignal()
 	defer stop()
 	res, err := awsread.Import(ctx, cfg, o)
 	if err != nil {
@@ -301,31 +298,12 @@ func runTopologyLint(env *cliEnv, args []string) int {
 		}
 		sloD = d.D()
 	}
-	var in lint.Input
-	switch {
-	case fl.NArg() > 1:
-		return fail("give one scenario")
-	case fl.NArg() == 1 && src.given():
-		return fail("give a scenario, or --cfn / --live, not both")
-	case fl.NArg() == 1 && src.importOnly():
-		return fail("--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live, not a scenario")
-	case fl.NArg() == 1:
-		sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true})
-		if err != nil {
-			return fail("%v", err)
-		}
-		in = sc.LintInput()
-	case src.given():
-		res, _, planned, err := src.load(env)
-		if err != nil {
-			return fail("%v", err)
-		}
-		if planned {
-			return exitOK
-		}
-		in = lint.FromImport(res, src.describe(res))
-	default:
-		return fail("give a scenario, the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
+	in, planned, err := lintInput(env, fl, &src)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if planned {
+		return exitOK
 	}
 	if sloD > 0 {
 		in.SLO, in.SLOSource = sloD, "--slo "+*slo
@@ -346,4 +324,31 @@ func runTopologyLint(env *cliEnv, args []string) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// lintInput is what lint checks: a scenario, or a topology imported from
+// templates or accounts. planned reports that --plan printed the live
+// plan and nothing was read.
+func lintInput(env *cliEnv, fl *pflag.FlagSet, src *sourceFlags) (in lint.Input, planned bool, err error) {
+	switch {
+	case fl.NArg() > 1:
+		return in, false, errors.New("give one scenario")
+	case fl.NArg() == 1 && src.given():
+		return in, false, errors.New("give a scenario, or --cfn / --live, not both")
+	case fl.NArg() == 1 && src.importOnly():
+		return in, false, errors.New("--region, --param, --name, --org, --plan and --endpoint-url go with --cfn or --live, not a scenario")
+	case fl.NArg() == 1:
+		sc, err := loadScenario(fl.Arg(0), scenarios.LoadOptions{Force: true})
+		if err != nil {
+			return in, false, err
+		}
+		return sc.LintInput(), false, nil
+	case src.given():
+		res, _, planned, err := src.load(env)
+		if err != nil || planned {
+			return in, planned, err
+		}
+		return lint.FromImport(res, src.describe(res)), false, nil
+	}
+	return in, false, errors.New("give a scenario, the templates (--cfn ACCOUNT=TEMPLATE ...) or the live section (--live FILE)")
 }

@@ -15,8 +15,15 @@
 // # Launch
 //
 // moto runs as `python3 -c <bootstrap> -H 127.0.0.1 -p PORT`
-// ($BUSDRILL_PYTHON overrides python3). The bootstrap:
+// ($BUSDRILL_PYTHON overrides python3). The bootstrap (bootstrap.go, the
+// one copy of every change busdrill makes to moto):
 //
+//   - teaches moto cross-account PutEvents: an entry whose EventBusName is
+//     the ARN of another account's bus is delivered on that bus, with the
+//     event's account set to the caller, as AWS does (stock moto 5.x looks
+//     the name up in the caller's own account and fails the call), so the
+//     reference backbone, whose services publish to the bus account's
+//     global bus, runs on it;
 //   - caches two pure functions with functools.lru_cache: jsonpath_ng.ext.parse
 //     (stock moto 5.x re-parses the same JSONPath expressions for every
 //     delivered (event × target), about 200 ms each on these machines) and
@@ -24,7 +31,8 @@
 //     for every attribute of every message). Measured here: 200 events
 //     PutEvents → rule → SQS, drained concurrently, went from ~190 ms to
 //     ~10 ms per event end to end (TestDeliveryThroughput).
-//     Options.Stock turns both off for comparison;
+//     Options.Stock turns them and the cross-account patch off, for
+//     comparison;
 //   - silences werkzeug's per-request access log (Options.LogRequests keeps
 //     it; errors and tracebacks are always kept);
 //   - exits when its stdin pipe closes, so moto dies with the test binary

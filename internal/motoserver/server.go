@@ -23,9 +23,9 @@ type Options struct {
 	Python string
 	// StartTimeout bounds the wait for moto to answer. Zero means 20 s.
 	StartTimeout time.Duration
-	// Stock turns busdrill's caches in moto off (see the package doc), for
-	// measuring stock moto: deliveries then cost about 200 ms per
-	// (event × target).
+	// Stock runs moto as shipped: busdrill's caches and its cross-account
+	// PutEvents patch off (see the package doc), for measuring stock moto:
+	// deliveries then cost about 200 ms per (event × target).
 	Stock bool
 	// LogRequests keeps werkzeug's one-line-per-request access log in the
 	// captured stderr (off by default: it costs time on a small machine).
@@ -106,6 +106,7 @@ func launchOnce(ctx context.Context, opts Options) (*Server, error) {
 		"BUSDRILL_MOTO_WATCH_STDIN=1",
 		"PYTHONUNBUFFERED=1",
 		"BUSDRILL_MOTO_CACHES="+boolEnv(!opts.Stock),
+		"BUSDRILL_MOTO_CROSS_ACCOUNT="+boolEnv(!opts.Stock),
 		"BUSDRILL_MOTO_LOG_REQUESTS="+boolEnv(opts.LogRequests),
 	)
 	cmd.Stdout = logFile

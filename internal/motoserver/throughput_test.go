@@ -19,6 +19,7 @@ import (
 
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // TestDeliveryThroughput measures PutEvents → rule → SQS delivery through
@@ -60,7 +61,7 @@ func measureDelivery(t *testing.T, opts motoserver.Options, n int) throughput {
 		Region:      motoserver.TestRegion,
 		EndpointURL: srv.URL(),
 		Credentials: credentials.NewStaticCredentialsProvider(motoserver.TestAccessKeyID, motoserver.TestSecretAccessKey, ""),
-	}, awsclients.AccountMap{"a": {ID: "123456789012"}})
+	}, livespec.Accounts{"a": {ID: "123456789012"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,9 +106,6 @@ func (d *Decoder) result() error {
 	return d.errs.Err()
 }
 
-// File returns the name of the file being decoded.
-func (d *Decoder) File() string { return d.file }
-
 // Pos returns the position of n in the file.
 func (d *Decoder) Pos(n *yaml.Node) Pos { return d.at(n.Line, n.Column) }
 

@@ -76,8 +76,8 @@
 // scalar, taken as written: 012 stays "012"), bool (true/false), every
 // int and uint size (range-checked), float32/64 (finite), and any (to
 // map[string]any, []any, string, bool, int64, uint64, float64 or nil).
-// Go maps iterate in random order: where order matters, use [Ordered],
-// which keeps the document's order. time.Duration is deliberately not
+// Go maps iterate in random order: where order matters, sort the keys
+// (or keep the document's order with a list). time.Duration is deliberately not
 // supported (it is an int64, so "10" would mean 10ns); use units.Duration.
 //
 // Types decode themselves in two ways:
@@ -123,10 +123,7 @@
 //     ("account", "unknown account %q", name) gives
 //     `f.yaml:14:14: stages[1].account: unknown account "ordrs"`, and
 //     [Origin.Has] tells an explicit zero from an absent key;
-//   - a field of type [Pos] receives the mapping's position alone;
-//   - [Located] wraps a value (a list element, a map value) with its
-//     position and path;
-//   - [Entry.Pos] is the position of each key of an [Ordered] mapping.
+//   - a field of type [Pos] receives the mapping's position alone.
 //
 // Collect such problems in an [Errors] and return [Errors.Err], so they
 // print exactly like decoding problems.
@@ -137,7 +134,7 @@
 // (<<: *defaults, or a list of them; keys written in the mapping win).
 // Problems inside an aliased value are reported at the anchor's text,
 // with the path where it was used. Keys starting with "x-" are skipped in
-// every struct ([ExtensionPrefix]), as a place to define anchors:
+// every struct, as a place to define anchors:
 //
 //	x-region: &eu {region: eu-west-1}
 //	accounts:

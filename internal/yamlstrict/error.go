@@ -39,9 +39,9 @@ func (p Pos) String() string {
 }
 
 // Errorf returns an *Error at p about the value at path. Values the
-// message quotes are clipped (see ClipMessage).
+// message quotes are clipped (see clipMessage).
 func (p Pos) Errorf(path, format string, args ...any) *Error {
-	return &Error{File: p.File, Line: p.Line, Column: p.Column, Path: ClipMessage(path), Msg: ClipMessage(fmt.Sprintf(format, args...))}
+	return &Error{File: p.File, Line: p.Line, Column: p.Column, Path: clipMessage(path), Msg: clipMessage(fmt.Sprintf(format, args...))}
 }
 
 // Bounds of what a message echoes back.
@@ -54,12 +54,12 @@ const (
 
 var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
-// ClipMessage shortens what a message echoes of its input: every quoted
+// clipMessage shortens what a message echoes of its input: every quoted
 // string (as %q writes it) over 64 bytes keeps its start and says how
 // long it was, and the whole message stops at 1,000 bytes. A value echoed
 // back is there to be recognised; a 10 MB name must not become a 10 MB
 // line.
-func ClipMessage(s string) string {
+func clipMessage(s string) string {
 	if len(s) <= maxQuoted {
 		return s
 	}
@@ -142,9 +142,9 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
-// Sort orders es by file, line and column, keeping the order of problems
+// sortByPosition orders es by file, line and column, keeping the order of problems
 // found at the same place.
-func (es Errors) Sort() {
+func (es Errors) sortByPosition() {
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
 		if a.File != b.File {
@@ -164,7 +164,7 @@ func (es Errors) Err() error {
 	if len(es) == 0 {
 		return nil
 	}
-	es.Sort()
+	es.sortByPosition()
 	return es.capped()
 }
 

@@ -2,7 +2,6 @@ package yamlstrict_test
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -16,17 +15,17 @@ import (
 // test the decoder and the schema generator on realistic input.
 
 type scenario struct {
-	Name        string                       `yaml:"name" required:"true" doc:"Name of the scenario."`
-	Description string                       `yaml:"description,omitempty"`
-	Seed        uint64                       `yaml:"seed"`
-	Mode        string                       `yaml:"mode" enum:"sim,live"`
-	Accounts    yamlstrict.Ordered[account]  `yaml:"accounts" required:"true"`
-	Traffic     traffic                      `yaml:"traffic" required:"true"`
-	Faults      []fault                      `yaml:"faults"`
-	Tags        map[string]string            `yaml:"tags"`
-	Consumers   []yamlstrict.Located[string] `yaml:"consumers"`
-	Limits      *limits                      `yaml:"limits"`
-	Origin      yamlstrict.Origin            `yaml:"-"`
+	Name        string             `yaml:"name" required:"true" doc:"Name of the scenario."`
+	Description string             `yaml:"description,omitempty"`
+	Seed        uint64             `yaml:"seed"`
+	Mode        string             `yaml:"mode" enum:"sim,live"`
+	Accounts    map[string]account `yaml:"accounts" required:"true"`
+	Traffic     traffic            `yaml:"traffic" required:"true"`
+	Faults      []fault            `yaml:"faults"`
+	Tags        map[string]string  `yaml:"tags"`
+	Consumers   []string           `yaml:"consumers"`
+	Limits      *limits            `yaml:"limits"`
+	Origin      yamlstrict.Origin  `yaml:"-"`
 }
 
 type account struct {
@@ -119,10 +118,9 @@ func (fault) StrictJSONSchema(g *yamlstrict.SchemaGenerator) map[string]any {
 // it needs positions that decoding recorded.
 func (s *scenario) validate() error {
 	var errs yamlstrict.Errors
-	names := s.Accounts.Keys()
-	for _, c := range s.Consumers {
-		if !slices.Contains(names, c.Value) {
-			errs = append(errs, c.Errorf("unknown account %q", c.Value))
+	for i, c := range s.Consumers {
+		if _, ok := s.Accounts[c]; !ok {
+			errs = append(errs, s.Origin.At("consumers").Errorf(yamlstrict.Index(s.Origin.PathOf("consumers"), i), "unknown account %q", c))
 		}
 	}
 	if s.Origin.Has("seed") && s.Seed == 0 {

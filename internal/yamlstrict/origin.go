@@ -1,11 +1,5 @@
 package yamlstrict
 
-import (
-	"fmt"
-
-	"gopkg.in/yaml.v3"
-)
-
 // Origin records where a decoded struct came from, so that checks made
 // after decoding ("unknown account name") can point at the file. Give a
 // struct a field of type Origin (conventionally `Origin
@@ -20,7 +14,6 @@ type Origin struct {
 
 type keyOrigin struct {
 	key      string
-	keyPos   Pos
 	valuePos Pos
 }
 
@@ -49,15 +42,6 @@ func (o Origin) At(key string) Pos {
 	return o.Pos
 }
 
-// KeyAt returns the position of key itself, or of the mapping when key
-// is absent.
-func (o Origin) KeyAt(key string) Pos {
-	if k, ok := o.find(key); ok {
-		return k.keyPos
-	}
-	return o.Pos
-}
-
 // PathOf returns the field path of key: Key(o.Path, key).
 func (o Origin) PathOf(key string) string {
 	if key == "" {
@@ -82,35 +66,4 @@ func (o Origin) Keys() []string {
 		out[i] = k.key
 	}
 	return out
-}
-
-// Located is a value of type T with its position and path in the
-// document: use it for list elements and map values that later checks
-// may need to point at (e.g. `accounts: [orders, delivery]`). It is
-// written in YAML exactly as T is.
-type Located[T any] struct {
-	Value T
-	Pos   Pos
-	Path  string
-}
-
-// UnmarshalStrictYAML implements Unmarshaler.
-func (l *Located[T]) UnmarshalStrictYAML(d *Decoder, n *yaml.Node, path string) error {
-	l.Pos, l.Path = d.Pos(n), path
-	d.Decode(n, path, &l.Value)
-	return nil
-}
-
-// Errorf returns an *Error about the value.
-func (l Located[T]) Errorf(format string, args ...any) *Error {
-	return l.Pos.Errorf(l.Path, format, args...)
-}
-
-// String renders the value.
-func (l Located[T]) String() string { return fmt.Sprint(l.Value) }
-
-// StrictJSONSchema implements SchemaProvider: a Located[T] is written as
-// a T.
-func (Located[T]) StrictJSONSchema(g *SchemaGenerator) map[string]any {
-	return g.Of(typeOf[T]())
 }

@@ -40,8 +40,8 @@ type SchemaGenerator struct {
 	errs  []string
 }
 
-// DraftURI is the JSON Schema dialect Schema produces.
-const DraftURI = "https://json-schema.org/draft/2020-12/schema"
+// draftURI is the JSON Schema dialect Schema produces.
+const draftURI = "https://json-schema.org/draft/2020-12/schema"
 
 // Schema returns the JSON Schema (draft 2020-12) of root's type, the type
 // Decode fills: every struct closed (additionalProperties false), required
@@ -61,7 +61,7 @@ func Schema(root any, id, title string) ([]byte, error) {
 	if len(g.errs) > 0 {
 		return nil, fmt.Errorf("yamlstrict: cannot describe %s: %s", t, strings.Join(g.errs, "; "))
 	}
-	s["$schema"] = DraftURI
+	s["$schema"] = draftURI
 	if id != "" {
 		s["$id"] = id
 	}
@@ -212,7 +212,7 @@ func (g *SchemaGenerator) structSchema(t reflect.Type) map[string]any {
 	s := map[string]any{
 		"type":                 "object",
 		"properties":           props,
-		"patternProperties":    map[string]any{"^" + ExtensionPrefix: true},
+		"patternProperties":    map[string]any{"^" + extensionPrefix: true},
 		"additionalProperties": false,
 	}
 	if si.inlineMap != nil {
@@ -233,6 +233,3 @@ func copyMap(m map[string]any) map[string]any {
 	}
 	return out
 }
-
-// typeOf returns the reflect.Type of T, for generic SchemaProviders.
-func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }

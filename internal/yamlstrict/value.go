@@ -18,12 +18,12 @@ var (
 	textUnmarshalerType   = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// ExtensionPrefix starts keys that the decoder skips in every mapping
+// extensionPrefix starts keys that the decoder skips in every mapping
 // decoded into a struct: a place to define anchors ("x-defaults: &d
 // {...}") or notes for other tools, as in Compose files. They are never
 // read, so no typo can hide behind them: "x-" is not a prefix of any
 // field.
-const ExtensionPrefix = "x-"
+const extensionPrefix = "x-"
 
 // decode decodes n into v, which is addressable, reporting problems under
 // path. It is the one dispatch point of the decoder.
@@ -118,12 +118,12 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 	for _, e := range d.entries(n, path) {
 		i, ok := si.byKey[e.key]
 		if !ok {
-			if strings.HasPrefix(e.key, ExtensionPrefix) {
+			if strings.HasPrefix(e.key, extensionPrefix) {
 				continue
 			}
 			if si.inlineMap != nil {
 				d.decodeMapEntry(e, path, v.FieldByIndex(si.inlineMap))
-				keys = append(keys, keyOrigin{e.key, d.Pos(e.keyNode), d.Pos(e.value)})
+				keys = append(keys, keyOrigin{e.key, d.Pos(e.value)})
 				continue
 			}
 			d.unknownKey(e, path, si)
@@ -131,7 +131,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 		}
 		f := &si.fields[i]
 		present[i] = true
-		keys = append(keys, keyOrigin{e.key, d.Pos(e.keyNode), d.Pos(e.value)})
+		keys = append(keys, keyOrigin{e.key, d.Pos(e.value)})
 		fpath := Key(path, e.key)
 		if len(f.enum) > 0 && !d.checkEnum(e.value, fpath, f) {
 			continue

@@ -10,6 +10,7 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/busdrill/busdrill/event"
 )
 
 // ClientFaults injects faults into PutEvents on the client side, through
@@ -101,7 +102,7 @@ func (f *ClientFaults) finalize(ctx context.Context, in middleware.FinalizeInput
 		f.mu.Unlock()
 		if hit {
 			return middleware.FinalizeOutput{}, middleware.Metadata{}, &smithy.GenericAPIError{
-				Code: "ThrottlingException", Message: "Rate exceeded (busdrill client-side fault)", Fault: smithy.FaultClient,
+				Code: event.CodeThrottling, Message: "Rate exceeded (busdrill client-side fault)", Fault: smithy.FaultClient,
 			}
 		}
 	}
@@ -174,7 +175,7 @@ func (f *ClientFaults) initialize(ctx context.Context, in middleware.InitializeI
 	k := 0
 	for i := range pe.Entries {
 		if fail[i] {
-			merged.Entries[i] = ebtypes.PutEventsResultEntry{ErrorCode: aws.String("ThrottlingException"),
+			merged.Entries[i] = ebtypes.PutEventsResultEntry{ErrorCode: aws.String(event.CodeThrottling),
 				ErrorMessage: aws.String("Rate exceeded (busdrill client-side fault)")}
 			merged.FailedEntryCount++
 			continue

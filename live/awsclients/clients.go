@@ -14,13 +14,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/busdrill/busdrill/live/redact"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // Clients are the service clients for one account. They are safe for
 // concurrent use.
 type Clients struct {
-	Name    string  // scenario account name
-	Account Account // how it is reached
+	Name    string           // scenario account name
+	Account livespec.Account // how it is reached
 	Region  string
 	// Config carries this account's credentials; clients built from it
 	// redact their errors. Never print it: aws.Config holds the credentials
@@ -65,7 +66,8 @@ func (c *Clients) Identity(ctx context.Context) (string, error) {
 	return aws.ToString(out.Arn), nil
 }
 
-// Set holds the clients of every account in an [AccountMap].
+// Set holds the clients of every account of a live section
+// (livespec.Accounts).
 type Set struct {
 	opts     Options
 	base     aws.Config
@@ -79,7 +81,7 @@ type Set struct {
 // either for accounts with a RoleARN. It makes no network call: credentials
 // are fetched (and roles assumed) on first use; call [Set.VerifyIdentities]
 // to check them all up front.
-func New(ctx context.Context, opts Options, accounts AccountMap) (*Set, error) {
+func New(ctx context.Context, opts Options, accounts livespec.Accounts) (*Set, error) {
 	if errs := accounts.Validate(); len(errs) > 0 {
 		return nil, fmt.Errorf("accounts: %w", errors.Join(errs...))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 const (
@@ -20,8 +21,8 @@ const (
 	ordersAcct = "222222222222"
 )
 
-func twoRoleAccounts() awsclients.AccountMap {
-	return awsclients.AccountMap{
+func twoRoleAccounts() livespec.Accounts {
+	return livespec.Accounts{
 		"bus":    {ID: busAcct, RoleARN: "arn:aws:iam::" + busAcct + ":role/busdrill"},
 		"orders": {ID: ordersAcct, RoleARN: "arn:aws:iam::" + ordersAcct + ":role/busdrill", ExternalID: "drill-ext"},
 	}
@@ -94,7 +95,7 @@ func TestAssumeRoleSeparatesAccounts(t *testing.T) {
 func TestVerifyIdentitiesCatchesWrongAccount(t *testing.T) {
 	ctx := testCtx(t)
 	accounts := twoRoleAccounts()
-	accounts["stray"] = awsclients.Account{ID: "444444444444"} // base creds are moto's 123456789012
+	accounts["stray"] = livespec.Account{ID: "444444444444"} // base creds are moto's 123456789012
 	set, err := awsclients.New(ctx, motoOptions(t), accounts)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +121,7 @@ func TestProfileAccounts(t *testing.T) {
 	if err := os.WriteFile(cfgFile, []byte(profile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	set, err := awsclients.New(ctx, opts, awsclients.AccountMap{
+	set, err := awsclients.New(ctx, opts, livespec.Accounts{
 		"plain":  {ID: "123456789012", Profile: "staging"},
 		"viarol": {ID: ordersAcct, Profile: "staging", RoleARN: "arn:aws:iam::" + ordersAcct + ":role/busdrill"},
 	})
@@ -141,7 +142,7 @@ func TestEndpointPrecedence(t *testing.T) {
 
 	opts.EndpointURL = ""
 	t.Setenv("AWS_ENDPOINT_URL", url)
-	set, err := awsclients.New(ctx, opts, awsclients.AccountMap{"a": {ID: "123456789012"}})
+	set, err := awsclients.New(ctx, opts, livespec.Accounts{"a": {ID: "123456789012"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestEndpointPrecedence(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")
 	opts.EndpointURL = url
 	opts.Retry.MaxAttempts = 1
-	set, err = awsclients.New(ctx, opts, awsclients.AccountMap{"a": {ID: "123456789012"}})
+	set, err = awsclients.New(ctx, opts, livespec.Accounts{"a": {ID: "123456789012"}})
 	if err != nil {
 		t.Fatal(err)
 	}

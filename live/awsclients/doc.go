@@ -6,7 +6,7 @@
 //		Region:      "eu-west-1",
 //		EndpointURL: flagEndpointURL, // "" for real AWS
 //		RunID:       runID,
-//	}, awsclients.AccountMap{
+//	}, livespec.Accounts{
 //		"bus":    {ID: "111111111111", RoleARN: "arn:aws:iam::111111111111:role/busdrill"},
 //		"orders": {ID: "222222222222", Profile: "staging-orders"},
 //	})
@@ -23,7 +23,7 @@
 // credential_process, role_arn + source_profile), ECS/container
 // credentials, and EC2 instance metadata (IMDS).
 //
-// Per account ([Account]):
+// Per account (livespec.Account, the live section's accounts):
 //
 //   - nothing: the base credentials;
 //   - Profile: that shared-config profile, resolved by the SDK;
@@ -33,8 +33,8 @@
 //     SessionDuration. The provider is stscreds.NewAssumeRoleProvider in an
 //     aws.CredentialsCache that refreshes 5 minutes before expiry.
 //
-// [AccountMap.Validate] rejects a role ARN in another account than the
-// declared ID, and [Set.VerifyIdentities] asks STS who each set of
+// New refuses accounts that livespec.Accounts.Validate refuses (among
+// others, a role ARN in another account than the declared ID), and [Set.VerifyIdentities] asks STS who each set of
 // credentials really belongs to: a drill must never touch an account it did
 // not declare. [New] itself makes no network call.
 //

@@ -11,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // Options configure how clients are built. Only Region is usually needed;
@@ -48,6 +50,25 @@ type Options struct {
 	// DisableIMDS turns the EC2 instance metadata credential/region source
 	// off even for non-loopback endpoints.
 	DisableIMDS bool
+}
+
+// OptionsOf are the options of a live section: its Region, profile and
+// retry settings, and its endpoint unless endpoint (the CLI's
+// --endpoint-url) is not empty, which wins. Credentials, the HTTP client
+// and the session duration are left for the caller.
+func OptionsOf(cfg *livespec.Config, runID, endpoint string) Options {
+	if endpoint == "" {
+		endpoint = cfg.EndpointURL
+	}
+	return Options{
+		Region:      cfg.Region,
+		EndpointURL: endpoint,
+		Profile:     cfg.Profile,
+		RunID:       runID,
+		Retry: Retry{
+			MaxAttempts: cfg.Retry.MaxAttempts, MaxBackoff: cfg.Retry.MaxBackoff.D(), NoRetryQuota: cfg.Retry.NoRetryQuota,
+		},
+	}
 }
 
 // Retry configures retry.NewStandard. The zero value is the SDK's

@@ -14,6 +14,7 @@ import (
 
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // Credentials a hostile (or just chatty) endpoint echoes back must not
@@ -72,7 +73,7 @@ func TestCredentialsNeverFormatted(t *testing.T) {
 	}
 	opts.Retry.MaxAttempts = 1
 	ctx := context.Background()
-	set, err := awsclients.New(ctx, opts, awsclients.AccountMap{
+	set, err := awsclients.New(ctx, opts, livespec.Accounts{
 		"base": {ID: "123456789012"},
 		"role": {ID: "111111111111", RoleARN: "arn:aws:iam::111111111111:role/r"},
 	})
@@ -103,7 +104,7 @@ func TestCredentialsNeverFormatted(t *testing.T) {
 	// A failing AssumeRole: the error comes out of the credentials provider.
 	failing := opts
 	failing.RunID = "fail-role" // in the AssumeRole body: the fake STS refuses it
-	set2, err := awsclients.New(ctx, failing, awsclients.AccountMap{
+	set2, err := awsclients.New(ctx, failing, livespec.Accounts{
 		"role": {ID: "111111111111", RoleARN: "arn:aws:iam::111111111111:role/r"},
 	})
 	if err != nil {

@@ -5,7 +5,7 @@
 // GetQueueUrl/GetQueueAttributes) over the clients of each account, and
 // [Import] runs a whole import under the live section's guards.
 //
-// The guards are those of every live command (live/config,
+// The guards are those of every live command (scenarios/livespec,
 // live/awsclients): an account outside allowed_accounts is refused before
 // any call; the credentials of each account (the standard chain, a
 // profile, or an assumed role, with sessions named busdrill-import) are

@@ -8,9 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/session"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology/assemble"
 	"github.com/busdrill/busdrill/topology/deployed"
 )
@@ -21,7 +21,7 @@ const RunID = "import"
 
 // Accounts are the live section's accounts, by account id: the order of
 // the imported topology.
-func Accounts(cfg *config.Config) []deployed.Account {
+func Accounts(cfg *livespec.Config) []deployed.Account {
 	var out []deployed.Account
 	for name, a := range cfg.Accounts {
 		out = append(out, deployed.Account{Name: name, ID: a.ID})
@@ -42,14 +42,14 @@ type Options struct {
 	Credentials aws.CredentialsProvider
 }
 
-func readOptions(cfg *config.Config, o Options) deployed.Options {
+func readOptions(cfg *livespec.Config, o Options) deployed.Options {
 	return deployed.Options{Region: cfg.Region, Accounts: Accounts(cfg), OrgID: o.OrgID}
 }
 
 // Plan lists every call an import of the live section's accounts makes,
 // in the form of 'busdrill aws plan': the identity check, then the
 // read-only calls of deployed.Plan. Nothing is called.
-func Plan(cfg *config.Config, o Options) *provision.Plan {
+func Plan(cfg *livespec.Config, o Options) *provision.Plan {
 	p := &provision.Plan{RunID: RunID}
 	for _, a := range Accounts(cfg) {
 		p.Steps = append(p.Steps, provision.Step{Phase: provision.PhaseVerify, Account: a.Name, AccountID: a.ID, Region: cfg.Region,
@@ -69,7 +69,7 @@ const PhaseRead = "read"
 // refuses, before any call, an account outside allowed_accounts; checks
 // with STS that every account's credentials are that account's; then
 // makes the calls of Plan.
-func Import(ctx context.Context, cfg *config.Config, o Options) (*assemble.Result, error) {
+func Import(ctx context.Context, cfg *livespec.Config, o Options) (*assemble.Result, error) {
 	if err := cfg.CheckAllowed(); err != nil {
 		return nil, err
 	}

@@ -18,8 +18,8 @@ import (
 
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/session"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology"
 	"github.com/busdrill/busdrill/topology/lint"
 )
@@ -132,10 +132,10 @@ func TestImportFromMoto(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	want := backbone()
-	cfg := &config.Config{Region: want.Region, EndpointURL: srv.URL(), Accounts: map[string]config.Account{}}
+	cfg := &livespec.Config{Region: want.Region, EndpointURL: srv.URL(), Accounts: livespec.Accounts{}}
 	for _, a := range want.Accounts {
 		cfg.AllowedAccounts = append(cfg.AllowedAccounts, a.ID)
-		cfg.Accounts[a.Name] = config.Account{ID: a.ID, RoleARN: topology.RoleARN(a.ID, "busdrill")}
+		cfg.Accounts[a.Name] = livespec.Account{ID: a.ID, RoleARN: topology.RoleARN(a.ID, "busdrill")}
 	}
 	creds := credentials.NewStaticCredentialsProvider(motoserver.TestAccessKeyID, motoserver.TestSecretAccessKey, "")
 	set, err := session.Clients(ctx, cfg, "", "deploy", creds)
@@ -196,8 +196,8 @@ func TestImportFromMoto(t *testing.T) {
 // the allowlist does not name (the endpoint is a closed port).
 func TestImportRefusesOutsideTheAllowlist(t *testing.T) {
 	motoserver.IsolateAWSEnv(t)
-	cfg := &config.Config{Region: "eu-west-1", EndpointURL: "http://127.0.0.1:1", AllowedAccounts: []string{"111111111111"},
-		Accounts: map[string]config.Account{"bus": {ID: "111111111111"}, "orders": {ID: "222222222222"}}}
+	cfg := &livespec.Config{Region: "eu-west-1", EndpointURL: "http://127.0.0.1:1", AllowedAccounts: []string{"111111111111"},
+		Accounts: livespec.Accounts{"bus": {ID: "111111111111"}, "orders": {ID: "222222222222"}}}
 	_, err := Import(context.Background(), cfg, Options{})
 	if err == nil || !strings.Contains(err.Error(), "refusing: account 222222222222 (orders) not in allowed_accounts") {
 		t.Fatalf("error %v", err)

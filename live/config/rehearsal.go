@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -16,10 +17,10 @@ const RehearsalRole = "busdrill"
 // its own scenario id, reached by assuming
 // arn:aws:iam::ID:role/busdrill (serve issues credentials that act as ID),
 // in the scenario's Region; the allowlist is exactly the scenario's ids.
-func Rehearsal(t *topology.Topology) *Config {
-	c := &Config{Region: t.RegionOrDefault(), Accounts: map[string]Account{}}
+func Rehearsal(t *topology.Topology) *livespec.Config {
+	c := &livespec.Config{Region: t.RegionOrDefault(), Accounts: livespec.Accounts{}}
 	for _, a := range t.Accounts {
-		c.Accounts[a.Name] = Account{ID: a.ID, RoleARN: topology.RoleARN(a.ID, RehearsalRole)}
+		c.Accounts[a.Name] = livespec.Account{ID: a.ID, RoleARN: topology.RoleARN(a.ID, RehearsalRole)}
 		c.AllowedAccounts = append(c.AllowedAccounts, a.ID)
 	}
 	return c

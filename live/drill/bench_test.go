@@ -16,11 +16,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/busdrill/busdrill/live/awsclients"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // idleQueue is a probe that never receives anything.
@@ -80,7 +80,7 @@ func BenchmarkPublisher(b *testing.B) {
 	sc.Traffic.Arrivals = loadgen.Arrivals{Shape: loadgen.Constant{Rate: rate, Duration: dur}, Process: loadgen.Uniform}
 	sc.Drain = 500 * time.Millisecond
 	sc.Traffic.Payload = nil // the factory's fixed detail, ~300 bytes
-	cfg, err := config.Parse("live.yaml", []byte(`region: eu-west-1
+	cfg, err := livespec.Parse("live.yaml", []byte(`region: eu-west-1
 allowed_accounts: ["111111111111", "222222222222", "333333333333"]
 accounts:
   bus: {id: "111111111111"}
@@ -95,9 +95,9 @@ accounts:
 		b.Fatal(err)
 	}
 	set, err := awsclients.New(context.Background(), awsclients.Options{
-		Region: "eu-west-1", EndpointURL: srv.URL, HTTPClient: drill.HTTPClient(config.DefaultConcurrency),
+		Region: "eu-west-1", EndpointURL: srv.URL, HTTPClient: drill.HTTPClient(livespec.DefaultConcurrency),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIABENCHBENCHBENCH1", "benchSecretKeyWhichIsFortyCharsLong00000", ""),
-	}, awsclients.AccountMap{"orders": {ID: "222222222222"}})
+	}, livespec.Accounts{"orders": {ID: "222222222222"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,13 +13,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/busdrill/busdrill/event"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/scenarios"
-	"github.com/busdrill/busdrill/sim/backbone"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -41,9 +40,9 @@ type Options struct {
 	// publishes the orders and watches.
 	ObserveOnly bool
 
-	Publisher config.Publisher
-	Probes    config.Probes
-	Stop      config.Stop
+	Publisher livespec.Publisher
+	Probes    livespec.Probes
+	Stop      livespec.Stop
 	// MaxDuration bounds the run (0: traffic + drain + 5 minutes).
 	MaxDuration time.Duration
 	// SettleEarly ends the drain as soon as every sent journey completed
@@ -197,7 +196,7 @@ func (d *Drill) Run(ctx context.Context) (*report.Results, *Stats, error) {
 		return nil, nil, err
 	}
 
-	lateTol := orDur(o.Publisher.LateTolerance.D(), config.DefaultLateTolerance)
+	lateTol := orDur(o.Publisher.LateTolerance.D(), livespec.DefaultLateTolerance)
 	rec := report.NewRecorder(report.Config{
 		Scenario: sc.Name, Target: "aws", Version: o.Version, Seed: sc.Seed,
 		Shard: shardOf(o.Layout.Shard), Traffic: traffic, Cutoff: cutoff,
@@ -279,7 +278,7 @@ func (d *Drill) concurrency() int {
 	if c := d.opts.Publisher.Concurrency; c > 0 {
 		return c
 	}
-	return config.DefaultConcurrency
+	return livespec.DefaultConcurrency
 }
 
 func (d *Drill) queueURLs(ctx context.Context) ([]string, error) {
@@ -325,12 +324,12 @@ func countArrivals(sc *scenarios.Scenario, shard loadgen.Shard) (int64, error) {
 func quotas(sc *scenarios.Scenario, region string) []report.Quota {
 	var out []report.Quota
 	for _, a := range sc.Topology.Accounts {
-		put, inv := sc.Params.PutEventsTPS, sc.Params.InvocationsTPS
+		put, inv := sc.Model.PutEventsTPS, sc.Model.InvocationsTPS
 		if put <= 0 {
-			put = backbone.PutEventsTPSByRegion(region)
+			put = topology.PutEventsTPSByRegion(region)
 		}
 		if inv <= 0 {
-			inv = backbone.InvocationsTPSByRegion(region)
+			inv = topology.InvocationsTPSByRegion(region)
 		}
 		out = append(out, report.Quota{Name: report.QuotaPutEvents, Account: a.Name, Limit: put},
 			report.Quota{Name: report.QuotaInvocations, Account: a.Name, Limit: inv})

@@ -15,8 +15,8 @@ import (
 
 	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // item is one entry to publish.
@@ -94,13 +94,13 @@ func (q *emitQueue) take(dst []item) []item {
 func (d *Drill) pace(ctx context.Context, start time.Time, pacer loadgen.Pacer, f *loadgen.Factory, out chan<- *batch) {
 	o := d.opts
 	sp, _ := pacer.(*loadgen.SchedulePacer)
-	linger := orDur(o.Publisher.Linger.D(), config.DefaultLinger)
+	linger := orDur(o.Publisher.Linger.D(), livespec.DefaultLinger)
 	if o.Publisher.Linger.D() < 0 {
 		linger = 0
 	}
 	budget := int(o.Publisher.MaxRequestBytes.Bytes())
 	if budget <= 0 {
-		budget = config.DefaultMaxRequestBytes
+		budget = livespec.DefaultMaxRequestBytes
 	}
 	var pending []*batch
 	dispatch := func(i int) bool {
@@ -209,9 +209,9 @@ func (d *Drill) worker(ctx context.Context, batches <-chan *batch) {
 	o := d.opts
 	maxResends := o.Publisher.MaxResends
 	if maxResends == 0 {
-		maxResends = config.DefaultMaxResends
+		maxResends = livespec.DefaultMaxResends
 	}
-	backoff := orDur(o.Publisher.ResendBackoff.D(), config.DefaultResendBackoff)
+	backoff := orDur(o.Publisher.ResendBackoff.D(), livespec.DefaultResendBackoff)
 	var entries []ebtypes.PutEventsRequestEntry
 	for b := range batches {
 		if ctx.Err() != nil {

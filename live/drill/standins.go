@@ -71,12 +71,7 @@ func newStandIns(l *loop) (*standIns, error) {
 		if err != nil {
 			return nil, err
 		}
-		st := &standIn{core: core, first: s.On == l.types[loadgen.OrderCreated]}
-		for _, h := range o.Scenario.Params.Handlers {
-			if h.Handler == s.Handler {
-				st.process = h.Process
-			}
-		}
+		st := &standIn{core: core, first: s.On == l.types[loadgen.OrderCreated], process: s.Processing}
 		if st.process == nil {
 			st.process = rng.NewLogNormal(float64(20*time.Millisecond), float64(200*time.Millisecond))
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
 	"github.com/busdrill/busdrill/live/journal"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
@@ -50,7 +51,7 @@ func newWorld(t *testing.T) *world {
 	set, err := awsclients.New(ctx, awsclients.Options{
 		Region: region, EndpointURL: srv.URL(), RunID: "journal-test",
 		Credentials: credentials.NewStaticCredentialsProvider(motoserver.TestAccessKeyID, motoserver.TestSecretAccessKey, ""),
-	}, awsclients.AccountMap{
+	}, livespec.Accounts{
 		"bus":    {ID: busID, RoleARN: "arn:aws:iam::" + busID + ":role/busdrill"},
 		"orders": {ID: ordersID, RoleARN: "arn:aws:iam::" + ordersID + ":role/busdrill"},
 	})

@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/topology"
 )
 
@@ -93,7 +93,7 @@ type Layout struct {
 
 // NewLayout computes the layout of a live run. It checks the
 // configuration against the scenario (including the allowlist) first.
-func NewLayout(sc *scenarios.Scenario, cfg *config.Config, runID string, shard loadgen.Shard) (*Layout, error) {
+func NewLayout(sc *scenarios.Scenario, cfg *livespec.Config, runID string, shard loadgen.Shard) (*Layout, error) {
 	if err := cfg.CheckScenario(sc.Topology); err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func NewLayout(sc *scenarios.Scenario, cfg *config.Config, runID string, shard l
 	return l, nil
 }
 
-func (l *Layout) deployedBus(cfg *config.Config, ref string) Bus {
+func (l *Layout) deployedBus(cfg *livespec.Config, ref string) Bus {
 	acct, name, _ := topology.SplitRef(ref)
 	id := cfg.Accounts[acct].ID
 	b := Bus{Ref: ref, Account: acct, ID: id, Name: name}
@@ -205,7 +205,7 @@ func (l *Layout) deployedBus(cfg *config.Config, ref string) Bus {
 	return b
 }
 
-func (l *Layout) dlq(cfg *config.Config, ref, consumer string) DLQ {
+func (l *Layout) dlq(cfg *livespec.Config, ref, consumer string) DLQ {
 	acct, name, _ := topology.SplitRef(ref)
 	id := cfg.Accounts[acct].ID
 	return DLQ{Ref: ref, Account: acct, ID: id, Name: name, ARN: topology.QueueARN(l.Region, id, name), Consumer: consumer}

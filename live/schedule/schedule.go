@@ -1,28 +1,3 @@
-// Package schedule runs a scenario's fault timeline against a real,
-// deployed backbone during a live run: each fault is applied at its start
-// and reverted at its end, on the wall clock since the run began, through
-// the live actuators (journaled before every change, so a crash can always
-// be rolled back with 'busdrill aws restore').
-//
-// What can be injected live, safely:
-//
-//	disable-rule         DisableRule, then EnableRule (journaled)
-//	revoke-permission    a bus policy statement removed, then the exact
-//	                     prior policy restored (journaled); by sid or by the
-//	                     sender it allows. A target role's permission is
-//	                     not changed live: IAM is out of busdrill's reach.
-//	throttle             entry_error: ThrottlingException only, injected on
-//	                     the client side (smithy middleware on the SDK's
-//	                     PutEvents clients of every producer); an account's
-//	                     real quota cannot be lowered
-//	duplicate            producer-timeout only (the client publishes a
-//	                     successful call twice); EventBridge's own
-//	                     redelivery cannot be caused
-//
-// Every other kind (outage, latency, stall, poison, oversize, replay,
-// redrive, quota changes) is refused by [Supported] before the run makes
-// any call. A real account's propagation lag is unknown, so fault windows
-// are the times the changes were made.
 package schedule
 
 import (
@@ -36,8 +11,9 @@ import (
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/actuators"
+	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
-	"github.com/busdrill/busdrill/live/session"
+	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/topology"
 )
@@ -111,10 +87,33 @@ func PlanSteps(tl *chaos.Timeline, l *provision.Layout) []provision.Step {
 	return out
 }
 
+// Env is what the schedule acts with during a live run: the live
+// session builds it once the probes are provisioned and the drill is
+// about to start, and runs the schedule itself ([Run]).
+type Env struct {
+	// Start is when the run's time 0 was, on the wall clock.
+	Start time.Time
+	// Layout names the deployed buses.
+	Layout *provision.Layout
+	// Target is the actuator target of a scenario account.
+	Target func(account string) (actuators.Target, error)
+	// Journal records every change before it is made.
+	Journal *journal.Journal
+	// Recorder gets each fault's timeline entry for the results.
+	Recorder Recorder
+	// Faults are the client-side faults on every PutEvents client.
+	Faults *actuators.ClientFaults
+}
+
+// Recorder is where the schedule reports its faults: the live drill.
+type Recorder interface {
+	RecordFault(report.Fault)
+}
+
 // Run applies the timeline from a live run's start; it returns when every
 // fault has ended (or ctx is done) with every error met. Faults may
 // overlap: each runs on its own timer.
-func Run(ctx context.Context, env *session.Env, tl *chaos.Timeline) error {
+func Run(ctx context.Context, env *Env, tl *chaos.Timeline) error {
 	if tl == nil || len(tl.Faults) == 0 {
 		return nil
 	}
@@ -136,7 +135,7 @@ func Run(ctx context.Context, env *session.Env, tl *chaos.Timeline) error {
 // actuator is the chaos.Actuator of a live run.
 type actuator struct {
 	ctx context.Context
-	env *session.Env
+	env *Env
 
 	mu sync.Mutex
 	// changes made by the faults, for their exact revert.
@@ -149,15 +148,15 @@ func (a *actuator) run(f *chaos.Fault) error {
 	if !a.sleepUntil(f.Start) {
 		return nil
 	}
-	tf := f.Timeline()
+	tf := report.FaultOf(f)
 	err := a.apply(f)
 	if errors.Is(err, chaos.ErrNoEffect) {
 		// Reported as such, and nothing to revert at its end.
 		tf.Effect = err.Error()
-		a.env.Drill.RecordFault(tf)
+		a.env.Recorder.RecordFault(tf)
 		return nil
 	}
-	a.env.Drill.RecordFault(tf)
+	a.env.Recorder.RecordFault(tf)
 	if err != nil {
 		return fmt.Errorf("fault %s: %w", f, err)
 	}

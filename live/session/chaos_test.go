@@ -17,11 +17,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/busdrill/busdrill/live/actuators"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
+	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 func (e *env) ruleState(t *testing.T, acct, bus, rule string) ebtypes.RuleState {
@@ -60,7 +61,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 	var seenDisabled, seenReenabled atomic.Value
 	var seenPolicy atomic.Value
 	chaosErr := make(chan error, 1)
-	opts.Chaos = func(_ context.Context, env *session.Env) error {
+	session.WithChaos(&opts, func(_ context.Context, env *schedule.Env) error {
 		chaosErr <- func() error {
 			ctx := context.Background()
 			bus, err := env.Target("bus")
@@ -87,7 +88,7 @@ func TestChaosActuatorsDuringRun(t *testing.T) {
 			return nil
 		}()
 		return nil
-	}
+	})
 	out, err := session.Run(testCtx(t, 60*time.Second), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -160,13 +161,13 @@ func TestInterruptedRunRestoredFromJournal(t *testing.T) {
 	opts.Keep = true
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts.Chaos = func(_ context.Context, env *session.Env) error {
+	session.WithChaos(&opts, func(_ context.Context, env *schedule.Env) error {
 		bus, _ := env.Target("bus")
 		actuators.DisableRule(context.Background(), env.Journal, bus, "global", "to-orders")
 		time.Sleep(3 * time.Second)
 		cancel() // what SIGINT does
 		return nil
-	}
+	})
 	started := time.Now()
 	out, err := session.Run(ctx, opts)
 	if err != nil {
@@ -207,7 +208,7 @@ func TestAllowlistRefusesBeforeAnyCall(t *testing.T) {
 		http.Error(w, "no", http.StatusInternalServerError)
 	}))
 	defer srv.Close()
-	cfg, err := config.Parse("live.yaml", []byte(strings.Replace(liveYAML, `, "333333333333"]`, `]`, 1)))
+	cfg, err := livespec.Parse("live.yaml", []byte(strings.Replace(liveYAML, `, "333333333333"]`, `]`, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

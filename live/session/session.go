@@ -16,19 +16,20 @@ import (
 
 	"github.com/busdrill/busdrill/live/actuators"
 	"github.com/busdrill/busdrill/live/awsclients"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
+	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
 // Options configure a whole live run.
 type Options struct {
 	Scenario    *scenarios.Scenario
-	Config      *config.Config
+	Config      *livespec.Config
 	EndpointURL string // overrides Config.EndpointURL
 	RunID       string // "" generates one; shards of one run must share it
 	Shard       loadgen.Shard
@@ -45,31 +46,15 @@ type Options struct {
 	SettleEarly bool
 	Log         io.Writer
 	Progress    func(drill.Progress)
-	// Chaos, when set, is the fault schedule: it starts on its own
-	// goroutine once the run has started, with the Env's actuators, and
-	// must return when its context is cancelled. The session cancels it
-	// when the drill ends (or is interrupted) and waits for it before it
-	// rolls back, so that one owner — the rollback — reverts whatever a
-	// fault still has in force.
-	Chaos func(ctx context.Context, env *Env) error
-	// Clock for the runtime (nil: wall clock).
-	Clock drill.Clock
+
+	// chaos replaces the scenario's fault schedule (tests: see
+	// export_test.go).
+	chaos func(ctx context.Context, env *schedule.Env) error
 }
 
-// Env is what a chaos schedule gets to act with during a run.
-type Env struct {
-	Start   time.Time
-	Layout  *provision.Layout
-	Clients *awsclients.Set
-	Journal *journal.Journal
-	Drill   *drill.Drill
-	// Faults are the client-side faults on every PutEvents client.
-	Faults *actuators.ClientFaults
-}
-
-// Target returns the actuator target of a scenario account.
-func (e *Env) Target(account string) (actuators.Target, error) {
-	c, err := e.Clients.Account(account)
+// target returns the actuator target of a scenario account.
+func target(set *awsclients.Set, account string) (actuators.Target, error) {
+	c, err := set.Account(account)
 	if err != nil {
 		return actuators.Target{}, err
 	}
@@ -86,6 +71,9 @@ type Outcome struct {
 	Restore *journal.Report
 	// ChaosErr is what the fault schedule returned.
 	ChaosErr error
+	// Start is when the run's time 0 was on the wall clock (zero when the
+	// drill never started): fault times are relative to it.
+	Start time.Time
 }
 
 // NewRunID makes a run id: "<scenario>-<UTC time>-<4 random hex>".
@@ -96,15 +84,15 @@ func NewRunID(scenario string, now time.Time) string {
 }
 
 // Clients builds the clients of a configuration (no call is made).
-func Clients(ctx context.Context, cfg *config.Config, endpoint, runID string, creds aws.CredentialsProvider) (*awsclients.Set, error) {
-	opts := cfg.ClientOptions(runID, endpoint)
+func Clients(ctx context.Context, cfg *livespec.Config, endpoint, runID string, creds aws.CredentialsProvider) (*awsclients.Set, error) {
+	opts := awsclients.OptionsOf(cfg, runID, endpoint)
 	opts.Credentials = creds
 	conc := cfg.Publisher.Concurrency
 	if conc <= 0 {
-		conc = config.DefaultConcurrency
+		conc = livespec.DefaultConcurrency
 	}
 	opts.HTTPClient = drill.HTTPClient(conc)
-	return awsclients.New(ctx, opts, cfg.AccountMap())
+	return awsclients.New(ctx, opts, cfg.Accounts)
 }
 
 // Executor is the journal's AWS executor over a client set.
@@ -130,6 +118,9 @@ func provisioning(r journal.Record) bool {
 // context), and the partial results come back marked interrupted.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	sc, cfg := opts.Scenario, opts.Config
+	if err := schedule.Supported(sc.Faults); err != nil {
+		return nil, err
+	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
@@ -185,34 +176,38 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		c, _ := set.Account(name)
 		clients[name] = drill.AccountClients{EventBridge: actuators.WithFaults(c.EventBridge, faults), SQS: c.SQS}
 	}
-	env := &Env{Layout: layout, Clients: set, Journal: j, Faults: faults}
+	env := &schedule.Env{Layout: layout, Journal: j, Faults: faults,
+		Target: func(account string) (actuators.Target, error) { return target(set, account) }}
 	dopts := drill.Options{
 		Scenario: sc, Layout: layout, Clients: clients, ProbeURLs: prov.QueueURLs, Version: opts.Version,
 		ObserveOnly: opts.ObserveOnly, Publisher: cfg.Publisher, Probes: cfg.Probes, Stop: cfg.Stop,
-		MaxDuration: cfg.Stop.MaxDuration.D(), SettleEarly: opts.SettleEarly, Clock: opts.Clock,
+		MaxDuration: cfg.Stop.MaxDuration.D(), SettleEarly: opts.SettleEarly,
 		Log: opts.Log, Progress: opts.Progress,
+	}
+	runChaos := opts.chaos
+	if runChaos == nil {
+		runChaos = func(ctx context.Context, env *schedule.Env) error { return schedule.Run(ctx, env, sc.Faults) }
 	}
 	chaosCtx, cancelChaos := context.WithCancel(ctx)
 	defer cancelChaos()
 	chaosDone := make(chan error, 1)
 	var chaosStarted atomic.Bool
-	if opts.Chaos != nil {
-		dopts.OnStart = func(start time.Time) {
-			env.Start = start
-			chaosStarted.Store(true)
-			go func() { chaosDone <- opts.Chaos(chaosCtx, env) }()
-		}
+	dopts.OnStart = func(start time.Time) {
+		env.Start = start
+		chaosStarted.Store(true)
+		go func() { chaosDone <- runChaos(chaosCtx, env) }()
 	}
 	d, err := drill.New(dopts)
 	if err != nil {
 		rollback()
 		return out, err
 	}
-	env.Drill = d
+	env.Recorder = d
 	res, stats, err := d.Run(ctx)
 	cancelChaos()
 	if chaosStarted.Load() {
 		out.ChaosErr = <-chaosDone
+		out.Start = env.Start
 	}
 	faults.Off()
 	out.Results, out.Stats = res, stats

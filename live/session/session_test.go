@@ -13,11 +13,11 @@ import (
 
 	"github.com/busdrill/busdrill/internal/motoserver"
 	"github.com/busdrill/busdrill/live/awsclients"
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/session"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/serve"
 )
 
@@ -35,9 +35,9 @@ probes:
   pollers: 1
 `
 
-func liveConfig(t *testing.T) *config.Config {
+func liveConfig(t *testing.T) *livespec.Config {
 	t.Helper()
-	cfg, err := config.Parse("live.yaml", []byte(liveYAML))
+	cfg, err := livespec.Parse("live.yaml", []byte(liveYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func reference(t *testing.T, rate float64, d time.Duration) *scenarios.Scenario 
 type env struct {
 	url   string
 	creds aws.CredentialsProvider
-	cfg   *config.Config
+	cfg   *livespec.Config
 	set   *awsclients.Set
 }
 

@@ -10,13 +10,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/live/schedule"
 	"github.com/busdrill/busdrill/live/session"
@@ -24,6 +22,7 @@ import (
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 	"github.com/busdrill/busdrill/serve"
 	"github.com/busdrill/busdrill/sim/world"
 )
@@ -178,7 +177,8 @@ func derive(name string) (*scenarios.Scenario, error) {
 		}
 	}
 	sc.Drain = Drain
-	sc.Params.ControlPlaneLag = 0
+	noLag := time.Duration(0)
+	sc.Model.ControlPlaneLag = &noLag
 	sc.Expect = nil
 	return sc, nil
 }
@@ -187,7 +187,7 @@ func runID(sc *scenarios.Scenario) string { return fmt.Sprintf("%s-%d", sc.Name,
 
 // liveConfig maps each scenario account to its own id, reached by
 // assuming a role in it, as against AWS.
-func liveConfig(sc *scenarios.Scenario) (*config.Config, error) {
+func liveConfig(sc *scenarios.Scenario) (*livespec.Config, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "region: %s\nallowed_accounts: [", sc.Topology.RegionOrDefault())
 	for i, a := range sc.Topology.Accounts {
@@ -201,7 +201,7 @@ func liveConfig(sc *scenarios.Scenario) (*config.Config, error) {
 		fmt.Fprintf(&b, "  %s: {id: %q, role_arn: \"arn:aws:iam::%s:role/busdrill\"}\n", a.Name, a.ID, a.ID)
 	}
 	b.WriteString("publisher: {concurrency: 4}\nprobes: {pollers: 1}\n")
-	return config.Parse("live.yaml", []byte(b.String()))
+	return livespec.Parse("live.yaml", []byte(b.String()))
 }
 
 // runLive runs the scenario against a fresh serve preloaded with it, as
@@ -224,8 +224,6 @@ func runLive(sc *scenarios.Scenario) (*report.Results, []time.Duration, time.Dur
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var start time.Time
-	var started atomic.Bool
 	dir, err := os.MkdirTemp("", "busdrill-compare-")
 	if err != nil {
 		return nil, nil, 0, err
@@ -235,22 +233,17 @@ func runLive(sc *scenarios.Scenario) (*report.Results, []time.Duration, time.Dur
 		Scenario: sc, Config: cfg, EndpointURL: srv.URL(), RunID: runID(sc),
 		JournalPath: filepath.Join(dir, "journal.jsonl"), Version: "test", SettleEarly: true,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIABUSDRILLCOMPARE", "secret", ""),
-		Chaos: func(ctx context.Context, e *session.Env) error {
-			start = e.Start
-			started.Store(true)
-			return schedule.Run(ctx, e, sc.Faults)
-		},
 	})
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	if !started.Load() {
+	if out.Start.IsZero() {
 		return nil, nil, 0, fmt.Errorf("the live run never started")
 	}
 	if out.ChaosErr != nil {
 		return nil, nil, 0, fmt.Errorf("chaos: %w", out.ChaosErr)
 	}
-	edges, err := controlEdges(access.String(), start)
+	edges, err := controlEdges(access.String(), out.Start)
 	return out.Results, edges, out.Stats.LagMax, err
 }
 

@@ -1,6 +1,10 @@
 package wire
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/busdrill/busdrill/event"
+)
 
 // Error is an API error as the wire carries it.
 type Error struct {
@@ -34,7 +38,7 @@ func Errorf(code, msg string) *Error { return &Error{Code: code, Message: msg} }
 var (
 	// ErrThrottled is the answer when a caller's request rate is over its
 	// quota: HTTP 400 ThrottlingException, which the SDKs retry.
-	ErrThrottled = &Error{Code: "ThrottlingException", Message: "Rate exceeded"}
+	ErrThrottled = &Error{Code: event.CodeThrottling, Message: "Rate exceeded"}
 )
 
 // UnknownOperation is each service's answer to an operation it does not

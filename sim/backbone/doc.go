@@ -61,8 +61,8 @@
 //
 // Quotas (§2): the invocations quota (per account of the rule, per
 // Region) delays invocations, never drops them (ThrottledRules). Default
-// quotas come from the Region tables [PutEventsTPSByRegion] and
-// [InvocationsTPSByRegion]; burst defaults to one second's worth
+// quotas come from the Region tables [topology.PutEventsTPSByRegion] and
+// [topology.InvocationsTPSByRegion]; burst defaults to one second's worth
 // (UNCONFIRMED).
 //
 // Delivery (§5): at least once, no ordering guarantee (latencies are

@@ -20,13 +20,11 @@ import (
 // that a run with a fault and the same run without it differ only by the
 // fault's consequences.
 
-// Per-entry PutEvents failure codes SetEntryFailure injects, and their
-// messages (the model's wording: AWS publishes none for PutEvents entries;
-// "Rate exceeded" is its usual throttling text, UNCONFIRMED per entry).
+// The messages of the per-entry PutEvents failures SetEntryFailure
+// injects (event.CodeThrottling and event.CodeInternalFailure): the
+// model's wording, as AWS publishes none for PutEvents entries; "Rate
+// exceeded" is its usual throttling text, UNCONFIRMED per entry.
 const (
-	CodeEntryThrottling = "ThrottlingException"
-	CodeEntryInternal   = "InternalFailure"
-
 	MsgEntryThrottled = "Rate exceeded"
 	MsgEntryInternal  = "Internal service error. Please retry the request."
 )
@@ -217,13 +215,13 @@ func (m *Model) SetEntryFailure(account, code string, p float64) error {
 	}
 	var msg string
 	switch code {
-	case CodeEntryThrottling:
+	case event.CodeThrottling:
 		msg = MsgEntryThrottled
-	case CodeEntryInternal:
+	case event.CodeInternalFailure:
 		msg = MsgEntryInternal
 	default:
 		if p > 0 {
-			return &APIError{Code: CodeValidation, Message: "ErrorCode " + code + " cannot be injected: use " + CodeEntryThrottling + " or " + CodeEntryInternal + "."}
+			return &APIError{Code: CodeValidation, Message: "ErrorCode " + code + " cannot be injected: use " + event.CodeThrottling + " or " + event.CodeInternalFailure + "."}
 		}
 	}
 	if m.fault.entry == nil {

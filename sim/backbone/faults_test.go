@@ -38,7 +38,7 @@ func faultFreeTrace(t *testing.T, neutral bool) []byte {
 			return
 		}
 		for _, a := range []string{"bus", "orders", "delivery"} {
-			must(m.SetEntryFailure(a, CodeEntryInternal, 0))
+			must(m.SetEntryFailure(a, event.CodeInternalFailure, 0))
 			must(m.SetPutEventsQuota(a, 0, 0))
 			must(m.SetInvocationsQuota(a, 150, 20))
 		}
@@ -119,9 +119,9 @@ func TestFaultHookErrors(t *testing.T) {
 	for name, err := range map[string]error{
 		"quota unknown account":   m.SetPutEventsQuota("nope", 1, 1),
 		"quota negative burst":    m.SetInvocationsQuota("bus", 1, -1),
-		"entry unknown account":   m.SetEntryFailure("nope", CodeEntryInternal, 0.5),
+		"entry unknown account":   m.SetEntryFailure("nope", event.CodeInternalFailure, 0.5),
 		"entry bad code":          m.SetEntryFailure("bus", "AccessDeniedException", 0.5),
-		"entry bad p":             m.SetEntryFailure("bus", CodeEntryInternal, -0.1),
+		"entry bad p":             m.SetEntryFailure("bus", event.CodeInternalFailure, -0.1),
 		"dup bad p":               m.SetDuplicateProbability(1.5),
 		"latency bad hop":         m.SetExtraLatency("wire", rng.Constant{Value: 1}),
 		"latency unknown ref":     m.SetExtraLatencyAt(HopDeliver, "nope/q", rng.Constant{Value: 1}),

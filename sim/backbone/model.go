@@ -192,10 +192,10 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		m.region = t.RegionOrDefault()
 	}
 	if p.PutEventsTPS == 0 {
-		m.p.PutEventsTPS = PutEventsTPSByRegion(m.region)
+		m.p.PutEventsTPS = topology.PutEventsTPSByRegion(m.region)
 	}
 	if p.InvocationsTPS == 0 {
-		m.p.InvocationsTPS = InvocationsTPSByRegion(m.region)
+		m.p.InvocationsTPS = topology.InvocationsTPSByRegion(m.region)
 	}
 	s := rng.NewStreams(p.Seed)
 	m.rIDs, m.rAck, m.rIngest = s.Get("ids"), s.Get("latency/ack"), s.Get("latency/ingest")

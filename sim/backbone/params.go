@@ -2,7 +2,6 @@ package backbone
 
 import (
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/event"
@@ -31,15 +30,16 @@ type Params struct {
 
 	// PutEventsTPS is the PutEvents requests-per-second quota per account
 	// per Region ([QUOTA], shared by all the account's buses); 0 takes the
-	// Region's default from PutEventsTPSByRegion. PutEventsBurst is the
-	// token bucket's depth; 0 means one second's worth (UNCONFIRMED: AWS
-	// publishes no burst for PutEvents).
+	// Region's default from topology.PutEventsTPSByRegion. PutEventsBurst
+	// is the token bucket's depth; 0 means one second's worth
+	// (UNCONFIRMED: AWS publishes no burst for PutEvents).
 	PutEventsTPS   float64
 	PutEventsBurst int
 	// InvocationsTPS is the invocations-per-second quota per account per
 	// Region ([QUOTA]); 0 takes the Region's default from
-	// InvocationsTPSByRegion. Invocations over it are delayed, never
-	// dropped, and counted in ThrottledRules. InvocationsBurst as above.
+	// topology.InvocationsTPSByRegion. Invocations over it are delayed,
+	// never dropped, and counted in ThrottledRules. InvocationsBurst as
+	// above.
 	InvocationsTPS   float64
 	InvocationsBurst int
 
@@ -250,40 +250,3 @@ func (p *Params) fill() {
 		p.MaxActiveReplays = d.MaxActiveReplays
 	}
 }
-
-// quotaTier is one row of the Service Quotas table ([QUOTA],
-// eventbridge-model.md §2.1): AWS groups Regions into tiers that share
-// both the PutEvents and the invocations quota.
-type quotaTier struct {
-	regions                   []string
-	putEventsTPS, invocations float64
-}
-
-// quotaTiers lists the tiers; every Region not listed is in defaultTier.
-// Regional figures change over time: scenarios override them (model:
-// putevents_tps, invocations_tps).
-var (
-	quotaTiers = []quotaTier{
-		{[]string{"us-east-1", "us-west-2", "eu-west-1"}, 10000, 18750},
-		{[]string{"us-east-2", "eu-central-1", "eu-south-2"}, 2400, 4500},
-		{[]string{"us-west-1", "ap-northeast-1", "ap-southeast-1", "ap-southeast-2", "eu-west-2"}, 1200, 2250},
-		{[]string{"ap-east-1", "ap-northeast-2", "ap-south-1", "ca-central-1", "eu-north-1", "eu-west-3", "sa-east-1"}, 600, 1100},
-	}
-	defaultTier = quotaTier{putEventsTPS: 400, invocations: 750}
-)
-
-func tierOf(region string) quotaTier {
-	for _, t := range quotaTiers {
-		if slices.Contains(t.regions, region) {
-			return t
-		}
-	}
-	return defaultTier
-}
-
-// PutEventsTPSByRegion returns the default PutEvents TPS quota of a Region.
-func PutEventsTPSByRegion(region string) float64 { return tierOf(region).putEventsTPS }
-
-// InvocationsTPSByRegion returns the default invocations TPS quota of a
-// Region.
-func InvocationsTPSByRegion(region string) float64 { return tierOf(region).invocations }

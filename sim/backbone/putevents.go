@@ -18,15 +18,15 @@ type APIError struct {
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
-// Exception names and messages of request-level errors.
+// Exception names and messages of request-level errors (a throttled
+// request is event.CodeThrottling, the same name as a throttled entry).
 const (
-	CodeValidation          = "ValidationException"
-	CodeThrottlingException = "ThrottlingException"
-	CodeUnrecognizedClient  = "UnrecognizedClientException"
-	CodeResourceNotFound    = "ResourceNotFoundException"
-	CodeResourceExists      = "ResourceAlreadyExistsException"
-	CodeLimitExceeded       = "LimitExceededException"
-	CodeIllegalStatus       = "IllegalStatusException"
+	CodeValidation         = "ValidationException"
+	CodeUnrecognizedClient = "UnrecognizedClientException"
+	CodeResourceNotFound   = "ResourceNotFoundException"
+	CodeResourceExists     = "ResourceAlreadyExistsException"
+	CodeLimitExceeded      = "LimitExceededException"
+	CodeIllegalStatus      = "IllegalStatusException"
 
 	// MsgRateExceeded is the message of a throttled request (the common
 	// AWS wording; UNCONFIRMED for EventBridge).
@@ -87,7 +87,7 @@ func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Resp
 	var err *APIError
 	switch {
 	case !a.put.allow(now):
-		err = &APIError{Code: CodeThrottlingException, Message: MsgRateExceeded}
+		err = &APIError{Code: event.CodeThrottling, Message: MsgRateExceeded}
 		a.metrics[mPutThrottled]++
 	case len(entries) == 0:
 		err = &APIError{Code: CodeValidation, Message: MsgNoEntries}
@@ -97,7 +97,7 @@ func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Resp
 		err = &APIError{Code: CodeValidation, Message: event.MsgRequestTooLarge}
 	}
 	if err != nil {
-		if err.Code != CodeThrottlingException {
+		if err.Code != event.CodeThrottling {
 			a.metrics[mPutFailed]++
 		}
 		resp.Err = err

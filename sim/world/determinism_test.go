@@ -70,9 +70,9 @@ func TestResultsAreByteIdentical(t *testing.T) {
 func TestPerturbationLeavesArrivalsUnchanged(t *testing.T) {
 	base := shortReference(t)
 	perturbed := shortReference(t)
-	perturbed.Params.DuplicateProbability = 0.05
-	for i := range perturbed.Params.Handlers {
-		perturbed.Params.Handlers[i].FailureProbability = 0.1
+	perturbed.Model.DuplicateProbability = 0.05
+	for i := range perturbed.Services {
+		perturbed.Services[i].FailureProbability = 0.1
 	}
 	if bytes.Equal(resultsJSON(t, base, nil), resultsJSON(t, perturbed, nil)) {
 		t.Fatal("the perturbation changed nothing: the test would prove nothing")

@@ -61,7 +61,7 @@ func (f *faults) schedule() {
 	f.redelivery = f.w.model.DuplicateProbability()
 	for i := range f.tl.Faults {
 		ft := &f.tl.Faults[i]
-		f.w.rec.Fault(ft.Timeline())
+		f.w.rec.Fault(report.FaultOf(ft))
 		f.w.model.WakeAt(sim.At(ft.Start), f.id, int64(2*i))
 		if !ft.Instant() && !ft.WholeRun {
 			f.w.model.WakeAt(sim.At(ft.End), f.id, int64(2*i+1))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"io"
-	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/actors"
@@ -135,8 +134,7 @@ func build(opts Options) (*world, error) {
 	}
 	stride := max(opts.Shard.Count, 1)
 
-	params := sc.Params
-	params.Seed = sc.Seed
+	params := ParamsFor(sc)
 	w.maxRequestBytes = params.MaxRequestBytes
 	if w.maxRequestBytes == 0 {
 		w.maxRequestBytes = event.DefaultMaxRequestBytes
@@ -152,7 +150,6 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	params.Details = detailCodec{w}
-	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
 		for _, s := range sc.Services {

@@ -1,18 +1,15 @@
-package config
+package livespec
 
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/busdrill/busdrill/internal/readfile"
-
 	"github.com/busdrill/busdrill/internal/yamlstrict"
-	"github.com/busdrill/busdrill/live/awsclients"
 	"github.com/busdrill/busdrill/topology"
 	"github.com/busdrill/busdrill/units"
 )
@@ -33,7 +30,7 @@ type Config struct {
 	// refused before any call.
 	AllowedAccounts []string `yaml:"allowed_accounts" required:"true" doc:"Every account id busdrill may touch."`
 	// Accounts maps every scenario account name to a real account.
-	Accounts map[string]Account `yaml:"accounts" required:"true" doc:"Scenario account name to real account."`
+	Accounts Accounts `yaml:"accounts" required:"true" doc:"Scenario account name to real account."`
 	// Buses maps a scenario bus reference ("bus/global") to the deployed
 	// bus's name or ARN, when it differs from the scenario's name in the
 	// mapped account.
@@ -51,14 +48,6 @@ type Config struct {
 	Stop Stop `yaml:"stop"`
 	// Tags are added to everything busdrill creates, besides its own.
 	Tags map[string]string `yaml:"tags" doc:"Extra tags on everything busdrill creates."`
-}
-
-// Account is how to act as one scenario account.
-type Account struct {
-	ID         string `yaml:"id" required:"true" doc:"12-digit account id."`
-	Profile    string `yaml:"profile" doc:"Shared-config profile for this account."`
-	RoleARN    string `yaml:"role_arn" doc:"Role assumed with STS from the base (or profile) credentials."`
-	ExternalID string `yaml:"external_id" doc:"External id for AssumeRole."`
 }
 
 // Probes configures the probe queues and their pollers.
@@ -85,7 +74,8 @@ type Publisher struct {
 	MaxRequestBytes units.ByteSize `yaml:"max_request_bytes" doc:"PutEvents request size budget (default 256KiB)."`
 }
 
-// Retry mirrors awsclients.Retry.
+// Retry configures the SDK's standard retryer of every client
+// (live/awsclients.Retry documents the defaults).
 type Retry struct {
 	MaxAttempts  int            `yaml:"max_attempts" doc:"Attempts per call, the first included (default 3)."`
 	MaxBackoff   units.Duration `yaml:"max_backoff" doc:"Longest backoff (default 20s)."`
@@ -154,8 +144,6 @@ func Parse(name string, data []byte) (*Config, error) {
 // problem, not only the first.
 func (c *Config) Validate() []error { return c.validate() }
 
-var accountIDRe = regexp.MustCompile(`^\d{12}$`)
-
 // validate checks what can be checked without the scenario.
 func (c *Config) validate() []error {
 	var errs []error
@@ -167,7 +155,7 @@ func (c *Config) validate() []error {
 			errs = append(errs, fmt.Errorf("allowed_accounts: %q is not a 12-digit account id", id))
 		}
 	}
-	for _, err := range c.AccountMap().Validate() {
+	for _, err := range c.Accounts.Validate() {
 		errs = append(errs, fmt.Errorf("accounts: %w", err))
 	}
 	if c.Probes.Pollers < 0 || c.Publisher.Concurrency < 0 || c.Publisher.MaxResends < 0 || c.Stop.MinSamples < 0 {
@@ -182,32 +170,6 @@ func (c *Config) validate() []error {
 		}
 	}
 	return errs
-}
-
-// AccountMap converts the accounts for live/awsclients.
-func (c *Config) AccountMap() awsclients.AccountMap {
-	m := awsclients.AccountMap{}
-	for name, a := range c.Accounts {
-		m[name] = awsclients.Account{ID: a.ID, Profile: a.Profile, RoleARN: a.RoleARN, ExternalID: a.ExternalID}
-	}
-	return m
-}
-
-// ClientOptions are the awsclients options of this configuration;
-// endpoint, when not empty, overrides EndpointURL (the CLI flag).
-func (c *Config) ClientOptions(runID, endpoint string) awsclients.Options {
-	if endpoint == "" {
-		endpoint = c.EndpointURL
-	}
-	return awsclients.Options{
-		Region:      c.Region,
-		EndpointURL: endpoint,
-		Profile:     c.Profile,
-		RunID:       runID,
-		Retry: awsclients.Retry{
-			MaxAttempts: c.Retry.MaxAttempts, MaxBackoff: c.Retry.MaxBackoff.D(), NoRetryQuota: c.Retry.NoRetryQuota,
-		},
-	}
 }
 
 // CheckScenario checks the configuration against a scenario: every

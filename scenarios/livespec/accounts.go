@@ -1,4 +1,4 @@
-package awsclients
+package livespec
 
 import (
 	"fmt"
@@ -10,28 +10,29 @@ import (
 // Account is how busdrill reaches one AWS account that a scenario names.
 //
 // With neither Profile nor RoleARN, the account uses the base credentials
-// (the standard chain, or Options.Profile / Options.Credentials). With
-// Profile, the named shared-config profile supplies the credentials (the
-// SDK resolves anything the profile says: static keys, SSO, its own
+// (the standard chain, or the live section's profile). With Profile, the
+// named shared-config profile supplies the credentials (the SDK resolves
+// anything the profile says: static keys, SSO, its own
 // role_arn/source_profile). With RoleARN, busdrill assumes that role with
 // STS AssumeRole, using the base credentials, or the Profile's when both
-// are set.
+// are set. live/awsclients builds the clients.
 type Account struct {
-	// ID is the 12-digit account id. It is checked against what AWS says the
-	// credentials belong to (Set.VerifyIdentities) and against RoleARN.
-	ID string `json:"id" yaml:"id"`
+	// ID is the 12-digit account id. It is checked against RoleARN here,
+	// and against what AWS says the credentials belong to before a live
+	// run makes any change (live/awsclients.Set.VerifyIdentities).
+	ID string `yaml:"id" required:"true" doc:"12-digit account id."`
 	// Profile is a shared-config profile name (~/.aws/config).
-	Profile string `json:"profile,omitempty" yaml:"profile,omitempty"`
+	Profile string `yaml:"profile" doc:"Shared-config profile for this account."`
 	// RoleARN is a role in this account to assume, arn:aws:iam::ID:role/NAME.
-	RoleARN string `json:"role_arn,omitempty" yaml:"role_arn,omitempty"`
+	RoleARN string `yaml:"role_arn" doc:"Role assumed with STS from the base (or profile) credentials."`
 	// ExternalID is passed to AssumeRole when the role's trust policy asks
 	// for one.
-	ExternalID string `json:"external_id,omitempty" yaml:"external_id,omitempty"`
+	ExternalID string `yaml:"external_id" doc:"External id for AssumeRole."`
 }
 
-// AccountMap maps a scenario's account name ("bus", "orders", ...) to how
+// Accounts maps a scenario's account name ("bus", "orders", ...) to how
 // to reach that account.
-type AccountMap map[string]Account
+type Accounts map[string]Account
 
 var (
 	accountIDRe   = regexp.MustCompile(`^\d{12}$`)
@@ -40,7 +41,7 @@ var (
 )
 
 // Names returns the account names, sorted.
-func (m AccountMap) Names() []string {
+func (m Accounts) Names() []string {
 	names := make([]string, 0, len(m))
 	for n := range m {
 		names = append(names, n)
@@ -50,7 +51,7 @@ func (m AccountMap) Names() []string {
 }
 
 // ByID returns the name of the account with this id.
-func (m AccountMap) ByID(id string) (string, bool) {
+func (m Accounts) ByID(id string) (string, bool) {
 	for _, n := range m.Names() {
 		if m[n].ID == id {
 			return n, true
@@ -63,7 +64,7 @@ func (m AccountMap) ByID(id string) (string, bool) {
 // bad names, ids that are not 12 digits, an id used by two names, malformed
 // role ARNs, and a role ARN in a different account than the declared id
 // (assuming a role elsewhere than declared would drill the wrong account).
-func (m AccountMap) Validate() []error {
+func (m Accounts) Validate() []error {
 	var errs []error
 	if len(m) == 0 {
 		return []error{fmt.Errorf("no accounts")}

@@ -1,35 +1,35 @@
-package awsclients_test
+package livespec_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 
-	"github.com/busdrill/busdrill/live/awsclients"
+	"github.com/busdrill/busdrill/scenarios/livespec"
 )
 
-func TestAccountMapValidate(t *testing.T) {
+func TestAccountsValidate(t *testing.T) {
 	tests := []struct {
 		comment string
-		m       awsclients.AccountMap
+		m       livespec.Accounts
 		want    []string // substrings, one per expected error, in order
 	}{
-		{"two well-formed accounts are fine", awsclients.AccountMap{
+		{"two well-formed accounts are fine", livespec.Accounts{
 			"bus":    {ID: "111111111111", RoleARN: "arn:aws:iam::111111111111:role/busdrill"},
 			"orders": {ID: "222222222222", Profile: "orders"},
 		}, nil},
-		{"an empty map is an error", awsclients.AccountMap{}, []string{"no accounts"}},
-		{"ids must be 12 digits", awsclients.AccountMap{"a": {ID: "1234"}}, []string{`account "a": id "1234" is not a 12-digit`}},
-		{"one id under two names", awsclients.AccountMap{
+		{"an empty map is an error", livespec.Accounts{}, []string{"no accounts"}},
+		{"ids must be 12 digits", livespec.Accounts{"a": {ID: "1234"}}, []string{`account "a": id "1234" is not a 12-digit`}},
+		{"one id under two names", livespec.Accounts{
 			"a": {ID: "111111111111"}, "b": {ID: "111111111111"},
 		}, []string{`account "b": id 111111111111 is also account "a"`}},
-		{"a role in another account than declared", awsclients.AccountMap{
+		{"a role in another account than declared", livespec.Accounts{
 			"a": {ID: "111111111111", RoleARN: "arn:aws:iam::999999999999:role/x"},
 		}, []string{"role_arn is in account 999999999999, not 111111111111"}},
-		{"a malformed role ARN", awsclients.AccountMap{
+		{"a malformed role ARN", livespec.Accounts{
 			"a": {ID: "111111111111", RoleARN: "arn:aws:iam::111111111111:user/x"},
 		}, []string{"is not an IAM role ARN"}},
-		{"external id without a role, and a bad name: every problem, in name order", awsclients.AccountMap{
+		{"external id without a role, and a bad name: every problem, in name order", livespec.Accounts{
 			"a":   {ID: "111111111111", ExternalID: "x"},
 			"b c": {ID: "222222222222"},
 		}, []string{"external_id needs role_arn", `account "b c": name must be`}},
@@ -48,8 +48,8 @@ func TestAccountMapValidate(t *testing.T) {
 	}
 }
 
-func TestAccountMapByID(t *testing.T) {
-	m := awsclients.AccountMap{"bus": {ID: "111111111111"}, "orders": {ID: "222222222222"}}
+func TestAccountsByID(t *testing.T) {
+	m := livespec.Accounts{"bus": {ID: "111111111111"}, "orders": {ID: "222222222222"}}
 	if n, ok := m.ByID("222222222222"); !ok || n != "orders" {
 		t.Errorf("ByID = %q, %v", n, ok)
 	}

@@ -135,6 +135,9 @@ func New(opts Options) (*Drill, error) {
 	return d, nil
 }
 
+// Clock is the run's clock (Options.Clock, or the wall clock).
+func (d *Drill) Clock() Clock { return d.clock }
+
 // RecordFault adds an entry to the results' fault timeline. It is safe to
 // call from any goroutine while Run runs (the chaos schedule does).
 func (d *Drill) RecordFault(f report.Fault) {

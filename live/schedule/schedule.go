@@ -11,6 +11,7 @@ import (
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/actuators"
+	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/report"
@@ -103,6 +104,10 @@ type Env struct {
 	Recorder Recorder
 	// Faults are the client-side faults on every PutEvents client.
 	Faults *actuators.ClientFaults
+	// Clock is the run's clock (the drill's): faults start and end on
+	// it, so that a run on an injected clock times its faults on it too.
+	// Nil is the wall clock.
+	Clock drill.Clock
 }
 
 // Recorder is where the schedule reports its faults: the live drill.
@@ -174,14 +179,18 @@ func (a *actuator) run(f *chaos.Fault) error {
 }
 
 func (a *actuator) sleepUntil(at time.Duration) bool {
-	d := time.Until(a.env.Start.Add(at))
+	clock := a.env.Clock
+	if clock == nil {
+		clock = drill.Wall
+	}
+	d := a.env.Start.Add(at).Sub(clock.Now())
 	if d <= 0 {
 		return a.ctx.Err() == nil
 	}
-	t := time.NewTimer(d)
+	t := clock.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-t.C():
 		return true
 	case <-a.ctx.Done():
 		return false

@@ -202,7 +202,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 		rollback()
 		return out, err
 	}
-	env.Recorder = d
+	env.Recorder, env.Clock = d, d.Clock()
 	res, stats, err := d.Run(ctx)
 	cancelChaos()
 	if chaosStarted.Load() {

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
@@ -200,14 +201,14 @@ func (d *Drill) Run(ctx context.Context) (*report.Results, *Stats, error) {
 	}
 
 	lateTol := orDur(o.Publisher.LateTolerance.D(), livespec.DefaultLateTolerance)
-	rec := report.NewRecorder(report.Config{
-		Scenario: sc.Name, Target: "aws", Version: o.Version, Seed: sc.Seed,
-		Shard: shardOf(o.Layout.Shard), Traffic: traffic, Cutoff: cutoff,
-		LateTolerance: lateTol, Quotas: quotas(sc, o.Layout.Region),
+	rec := actors.Plan{
+		Scenario: sc, Target: "aws", Version: o.Version, Shard: o.Layout.Shard,
+		Traffic: traffic, Cutoff: cutoff, LateTolerance: lateTol,
 		// A real account's propagation lag is unknown: fault windows are
 		// the times the changes were made.
-		Windows: sc.Faults.Windows(0),
-	})
+		ControlPlaneLag: 0,
+		Quotas:          actors.QuotasFor(sc, o.Layout.Region),
+	}.Recorder()
 	rec.Planned(planned)
 
 	l, err := newLoop(d, rec, router, loopFactory, rand.New(streams.Get(StreamHandlers)), lateTol)
@@ -301,13 +302,6 @@ func (d *Drill) queueURLs(ctx context.Context) ([]string, error) {
 	return urls, nil
 }
 
-func shardOf(s loadgen.Shard) *report.Shard {
-	if s.Count <= 1 {
-		return nil
-	}
-	return &report.Shard{Index: int(s.Index), Count: int(s.Count)}
-}
-
 // countArrivals counts the shard's orders in the traffic window, walking
 // a second copy of the schedule.
 func countArrivals(sc *scenarios.Scenario, shard loadgen.Shard) (int64, error) {
@@ -321,23 +315,6 @@ func countArrivals(sc *scenarios.Scenario, shard loadgen.Shard) (int64, error) {
 		n++
 	}
 	return n, nil
-}
-
-// quotas are the scenario's model quotas: what the run is sized against.
-func quotas(sc *scenarios.Scenario, region string) []report.Quota {
-	var out []report.Quota
-	for _, a := range sc.Topology.Accounts {
-		put, inv := sc.Model.PutEventsTPS, sc.Model.InvocationsTPS
-		if put <= 0 {
-			put = topology.PutEventsTPSByRegion(region)
-		}
-		if inv <= 0 {
-			inv = topology.InvocationsTPSByRegion(region)
-		}
-		out = append(out, report.Quota{Name: report.QuotaPutEvents, Account: a.Name, Limit: put},
-			report.Quota{Name: report.QuotaInvocations, Account: a.Name, Limit: inv})
-	}
-	return out
 }
 
 func orDur(v, d time.Duration) time.Duration {

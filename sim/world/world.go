@@ -180,39 +180,16 @@ func build(opts Options) (*world, error) {
 	}
 	w.router = w.model.Router()
 
-	w.rec = report.NewRecorder(report.Config{
-		Scenario: sc.Name,
-		Target:   "sim",
-		Version:  opts.Version,
-		Seed:     sc.Seed,
-		Shard:    shardOf(opts.Shard),
-		Traffic:  w.traffic.Duration(),
-		Cutoff:   w.cutoff.Duration(),
-		Quotas:   quotas(w.model, sc),
-		Windows:  sc.Faults.Windows(params.ControlPlaneLag),
-	})
+	put, inv := w.model.Quotas()
+	w.rec = actors.Plan{
+		Scenario: sc, Target: "sim", Version: opts.Version, Shard: opts.Shard,
+		Traffic: w.traffic.Duration(), Cutoff: w.cutoff.Duration(),
+		ControlPlaneLag: params.ControlPlaneLag,
+		Quotas:          actors.Quotas(sc.Topology.Accounts, put, inv),
+	}.Recorder()
 	w.journeys = actors.NewJourneys(w.rec, stride)
 	w.profile = profile
 	return w, nil
-}
-
-func shardOf(s loadgen.Shard) *report.Shard {
-	if s.Count <= 1 {
-		return nil
-	}
-	return &report.Shard{Index: int(s.Index), Count: int(s.Count)}
-}
-
-// quotas lists the quotas in force for each account that takes part.
-func quotas(m *backbone.Model, sc *scenarios.Scenario) []report.Quota {
-	put, inv := m.Quotas()
-	var out []report.Quota
-	for _, a := range sc.Topology.Accounts {
-		out = append(out,
-			report.Quota{Name: "PutEvents", Account: a.Name, Limit: put},
-			report.Quota{Name: "Invocations", Account: a.Name, Limit: inv})
-	}
-	return out
 }
 
 // stopCheckEvents is how many engine events run between two looks at

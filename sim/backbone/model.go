@@ -20,7 +20,7 @@ type Model struct {
 	p      Params
 	topo   *topology.Topology
 	router *topology.Router
-	names  *names
+	names  *topology.Index
 	region string
 	epoch  time.Time
 
@@ -182,7 +182,7 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		return nil, err
 	}
 	p.fill()
-	m := &Model{p: p, topo: t, router: router, names: newNames(t), obs: obs, roles: map[string]int{}}
+	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), obs: obs, roles: map[string]int{}}
 	m.epoch = p.Epoch
 	if m.epoch.IsZero() {
 		m.epoch = sim.Epoch

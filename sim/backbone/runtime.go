@@ -74,7 +74,7 @@ func (m *Model) AddAccount(a topology.Account) int {
 		put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
 		inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
 	})
-	m.names.addAccount(a.Name, a.ID, i)
+	m.names.AddAccount(a.Name, a.ID, i)
 	m.growFaults()
 	return i
 }
@@ -105,8 +105,9 @@ func (m *Model) splitAccount(ref string) (int, string, error) {
 func (m *Model) busSlot(ref string) (int, error) {
 	if m.busSlots == nil {
 		m.busSlots = make(map[string]int, len(m.buses))
-		for b := range m.buses {
-			putFirst(m.busSlots, m.buses[b].ref, b)
+		// Backwards, so that the first of duplicate references wins.
+		for b := len(m.buses) - 1; b >= 0; b-- {
+			m.busSlots[m.buses[b].ref] = b
 		}
 	}
 	if b, ok := m.busSlots[ref]; ok {
@@ -143,7 +144,7 @@ func (m *Model) CreateBus(ref string) error {
 	}
 	bs.deleted, bs.policy, bs.outage, bs.matched = false, nil, "", 0
 	m.rebuildMatcher(b)
-	m.names.buses[ref] = b
+	m.names.SetBus(ref, b)
 	return nil
 }
 
@@ -162,7 +163,7 @@ func (m *Model) DeleteBus(ref string) error {
 		m.clearRule(&bs.rules[i])
 	}
 	m.rebuildMatcher(b)
-	delete(m.names.buses, ref)
+	m.names.RemoveBus(ref)
 	return nil
 }
 
@@ -414,7 +415,7 @@ func (m *Model) queueSlot(ref string) (int, error) {
 	q := len(m.queues)
 	m.queues = append(m.queues, queueState{ref: ref, acct: a, missing: true,
 		arn: topology.QueueARN(m.region, m.accounts[a].id, name)})
-	m.names.queues[ref] = q
+	m.names.SetQueue(ref, q)
 	m.growFaults()
 	return q, nil
 }

@@ -23,7 +23,7 @@
 // the server's start; Params.Epoch maps it to the calendar), so each
 // request happens at its own instant of the model's clock. Given the same
 // requests at the same instants and the same seed, serve makes the same
-// choices. The clock is a seam ([Clock]; [ManualClock] for tests), and the
+// choices. The clock is a seam ([clock.Clock]; a clock.Manual for tests), and the
 // backend's logic is plain methods at the model's instant: the tests drive
 // it in virtual time without sleeping. PutEvents answers at once (the
 // model's acknowledgement latency is not waited for, except while an "ack"

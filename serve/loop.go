@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/busdrill/busdrill/internal/clock"
 	"github.com/busdrill/busdrill/sim"
 )
 
@@ -29,14 +30,14 @@ type job struct {
 
 type loop struct {
 	b     *backend
-	clock Clock
+	clock clock.Clock
 	start time.Time
 	jobs  chan job
 	done  chan struct{}
 }
 
-func newLoop(b *backend, clock Clock, start time.Time) *loop {
-	return &loop{b: b, clock: clock, start: start, jobs: make(chan job, 1024), done: make(chan struct{})}
+func newLoop(b *backend, clk clock.Clock, start time.Time) *loop {
+	return &loop{b: b, clock: clk, start: start, jobs: make(chan job, 1024), done: make(chan struct{})}
 }
 
 // simNow is the wall clock's now as model time.

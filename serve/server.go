@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/busdrill/busdrill/internal/clock"
 	"github.com/busdrill/busdrill/scenarios"
 	"github.com/busdrill/busdrill/serve/wire"
 )
@@ -46,8 +47,8 @@ type Options struct {
 	// FaultClock says when the fault schedule's time 0 is: FaultClockTraffic
 	// (default, the first order of a busdrill run) or FaultClockStart.
 	FaultClock string
-	// Clock is the wall clock (nil: the real one); tests use ManualClock.
-	Clock Clock
+	// Clock is the wall clock (nil: the real one); tests use a clock.Manual.
+	Clock clock.Clock
 	// Log receives one line per notable event (faults applied).
 	Log io.Writer
 	// AccessLog, when set, receives one line per API call, at the
@@ -100,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if opts.Clock == nil {
-		opts.Clock = WallClock
+		opts.Clock = clock.Wall
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard

@@ -14,6 +14,7 @@ import (
 
 	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/internal/clock"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -50,7 +51,7 @@ type Options struct {
 	// and no expected delivery is in flight (tests; a game day waits).
 	SettleEarly bool
 
-	Clock Clock // nil: Wall
+	Clock clock.Clock // nil: clock.Wall
 	// Log receives one line per notable event (stop condition, errors).
 	Log io.Writer
 	// Progress is called about once a second from the event loop.
@@ -87,7 +88,7 @@ type Stats struct {
 // Drill is one live run.
 type Drill struct {
 	opts  Options
-	clock Clock
+	clock clock.Clock
 	inbox chan msg
 	emits emitQueue
 
@@ -113,7 +114,7 @@ func New(opts Options) (*Drill, error) {
 		return nil, errors.New("drill: scenario and layout are required")
 	}
 	if opts.Clock == nil {
-		opts.Clock = Wall
+		opts.Clock = clock.Wall
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
@@ -137,7 +138,7 @@ func New(opts Options) (*Drill, error) {
 }
 
 // Clock is the run's clock (Options.Clock, or the wall clock).
-func (d *Drill) Clock() Clock { return d.clock }
+func (d *Drill) Clock() clock.Clock { return d.clock }
 
 // RecordFault adds an entry to the results' fault timeline. It is safe to
 // call from any goroutine while Run runs (the chaos schedule does).

@@ -11,6 +11,7 @@ import (
 
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/internal/clock"
 	"github.com/busdrill/busdrill/live/config"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/loadgen"
@@ -26,17 +27,11 @@ import (
 // that routes events with the scenario's topology (the one-hop rule, and
 // what the test's faults block). No goroutine, no sleep, no wall clock.
 
-// manualClock is a Clock that moves only when the test says.
-type manualClock struct{ now time.Time }
-
-func (c *manualClock) Now() time.Time                 { return c.now }
-func (c *manualClock) NewTimer(d time.Duration) Timer { return nil } // the loop's run is not driven here
-
 // harness is a live run's loop with a fake AWS around it.
 type harness struct {
 	t      *testing.T
 	l      *loop
-	clock  *manualClock
+	clock  *clock.Manual
 	start  time.Time
 	ids    int
 	router *topology.Router
@@ -60,8 +55,8 @@ func newHarness(t *testing.T, name string, edit func(*scenarios.Scenario)) *harn
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &manualClock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
-	d := &Drill{opts: Options{Scenario: sc, Layout: layout, Log: io.Discard}, clock: clock, inbox: make(chan msg, 16)}
+	clk := clock.NewManual(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	d := &Drill{opts: Options{Scenario: sc, Layout: layout, Log: io.Discard}, clock: clk, inbox: make(chan msg, 16)}
 	d.emits.notify = make(chan struct{}, 1)
 	router, err := topology.NewRouter(layout.Topology)
 	if err != nil {
@@ -76,11 +71,11 @@ func newHarness(t *testing.T, name string, edit func(*scenarios.Scenario)) *harn
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.start, l.traffic, l.cutoff = clock.now, time.Minute, 2*time.Minute
-	return &harness{t: t, l: l, clock: clock, start: clock.now, router: router}
+	l.start, l.traffic, l.cutoff = clk.Now(), time.Minute, 2*time.Minute
+	return &harness{t: t, l: l, clock: clk, start: clk.Now(), router: router}
 }
 
-func (h *harness) at(d time.Duration) { h.clock.now = h.start.Add(d) }
+func (h *harness) at(d time.Duration) { h.clock.Advance(h.start.Add(d).Sub(h.clock.Now())) }
 
 // order sends journey j's Order.Created, intended at intended.
 func (h *harness) order(j uint64, intended time.Duration) {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/internal/clock"
 	"github.com/busdrill/busdrill/live/actuators"
-	"github.com/busdrill/busdrill/live/drill"
 	"github.com/busdrill/busdrill/live/journal"
 	"github.com/busdrill/busdrill/live/provision"
 	"github.com/busdrill/busdrill/report"
@@ -107,7 +107,7 @@ type Env struct {
 	// Clock is the run's clock (the drill's): faults start and end on
 	// it, so that a run on an injected clock times its faults on it too.
 	// Nil is the wall clock.
-	Clock drill.Clock
+	Clock clock.Clock
 }
 
 // Recorder is where the schedule reports its faults: the live drill.
@@ -179,15 +179,15 @@ func (a *actuator) run(f *chaos.Fault) error {
 }
 
 func (a *actuator) sleepUntil(at time.Duration) bool {
-	clock := a.env.Clock
-	if clock == nil {
-		clock = drill.Wall
+	clk := a.env.Clock
+	if clk == nil {
+		clk = clock.Wall
 	}
-	d := a.env.Start.Add(at).Sub(clock.Now())
+	d := a.env.Start.Add(at).Sub(clk.Now())
 	if d <= 0 {
 		return a.ctx.Err() == nil
 	}
-	t := clock.NewTimer(d)
+	t := clk.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C():

@@ -1,30 +1,30 @@
-package serve
+package clock
 
 import (
 	"sync"
 	"time"
 )
 
-// ManualClock is a Clock that moves only when told to: tests drive the
+// Manual is a Clock that moves only when told to: tests drive the
 // server in virtual time with it (Advance fires the timers that fall due).
-type ManualClock struct {
+type Manual struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers []*manualTimer
 }
 
-// NewManualClock returns a clock standing at now.
-func NewManualClock(now time.Time) *ManualClock { return &ManualClock{now: now} }
+// NewManual returns a clock standing at now.
+func NewManual(now time.Time) *Manual { return &Manual{now: now} }
 
 // Now returns the clock's time.
-func (c *ManualClock) Now() time.Time {
+func (c *Manual) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
 // Advance moves the clock by d and fires the timers due by then.
-func (c *ManualClock) Advance(d time.Duration) {
+func (c *Manual) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	now := c.now
@@ -45,7 +45,7 @@ func (c *ManualClock) Advance(d time.Duration) {
 }
 
 // NewTimer returns a timer of the manual clock.
-func (c *ManualClock) NewTimer(d time.Duration) Timer {
+func (c *Manual) NewTimer(d time.Duration) Timer {
 	t := &manualTimer{clock: c, c: make(chan time.Time, 1)}
 	c.mu.Lock()
 	c.timers = append(c.timers, t)
@@ -55,7 +55,7 @@ func (c *ManualClock) NewTimer(d time.Duration) Timer {
 }
 
 type manualTimer struct {
-	clock *ManualClock
+	clock *Manual
 	c     chan time.Time
 	at    time.Time
 	armed bool

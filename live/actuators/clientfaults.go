@@ -53,6 +53,13 @@ func (f *ClientFaults) Set(throttleCalls, throttleEntries, duplicate float64) {
 	f.mu.Unlock()
 }
 
+// Probabilities returns the probabilities in force.
+func (f *ClientFaults) Probabilities() (throttleCalls, throttleEntries, duplicate float64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.throttleCalls, f.throttleEntries, f.duplicate
+}
+
 // Off turns every fault off.
 func (f *ClientFaults) Off() { f.Set(0, 0, 0) }
 

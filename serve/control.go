@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,11 +128,11 @@ func (b *backend) resources() map[string]any {
 	var accts []account
 	for _, id := range b.events.accountOrder {
 		a := b.events.accounts[id]
-		ac := account{Id: id, Name: a.name, Archives: sortedKeys(a.archives)}
-		for _, bn := range sortedKeys(a.buses) {
+		ac := account{Id: id, Name: a.name, Archives: slices.Sorted(maps.Keys(a.archives))}
+		for _, bn := range slices.Sorted(maps.Keys(a.buses)) {
 			eb := a.buses[bn]
 			bs := bus{Name: eb.name, Arn: eb.arn, Policy: renderPolicy(eb.policy)}
-			for _, rn := range sortedKeys(eb.rules) {
+			for _, rn := range slices.Sorted(maps.Keys(eb.rules)) {
 				r := eb.rules[rn]
 				ru := rule{Name: r.Name, Arn: r.Arn, State: r.State, EventPattern: r.EventPattern}
 				for _, t := range r.targets {
@@ -140,7 +142,7 @@ func (b *backend) resources() map[string]any {
 			}
 			ac.Buses = append(ac.Buses, bs)
 		}
-		for _, ref := range sortedKeys(b.queues.byRef) {
+		for _, ref := range slices.Sorted(maps.Keys(b.queues.byRef)) {
 			q := b.queues.byRef[ref]
 			if q.account != id {
 				continue
@@ -274,10 +276,10 @@ func (b *backend) topology() *topology.Topology {
 	for _, id := range b.events.accountOrder {
 		a := b.events.accounts[id]
 		t.Accounts = append(t.Accounts, topology.Account{Name: a.name, ID: id})
-		for _, bn := range sortedKeys(a.buses) {
+		for _, bn := range slices.Sorted(maps.Keys(a.buses)) {
 			eb := a.buses[bn]
 			tb := topology.Bus{Account: a.name, Name: bn, Policy: modelStatements(eb.policy)}
-			for _, rn := range sortedKeys(eb.rules) {
+			for _, rn := range slices.Sorted(maps.Keys(eb.rules)) {
 				r := eb.rules[rn]
 				tr := topology.Rule{Name: rn, Pattern: r.EventPattern, State: topology.RuleState(r.State)}
 				for _, tg := range r.targets {
@@ -293,7 +295,7 @@ func (b *backend) topology() *topology.Topology {
 			t.Buses = append(t.Buses, tb)
 		}
 	}
-	for _, ref := range sortedKeys(b.queues.byRef) {
+	for _, ref := range slices.Sorted(maps.Keys(b.queues.byRef)) {
 		acct, name, _ := topology.SplitRef(ref)
 		t.Queues = append(t.Queues, topology.Queue{Account: acct, Name: name})
 	}

@@ -1,7 +1,9 @@
 package serve
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/busdrill/busdrill/pattern"
@@ -96,7 +98,7 @@ func describeArchive(b *backend, c caller, in *archiveIn) (any, *apiError) {
 func listArchives(b *backend, c caller, in *archiveIn) (any, *apiError) {
 	a := b.events.acct(c.account)
 	var all []apiArchive
-	for _, name := range sortedKeys(a.archives) {
+	for _, name := range slices.Sorted(maps.Keys(a.archives)) {
 		ar := a.archives[name]
 		if strings.HasPrefix(name, in.NamePrefix) && (in.EventSourceArn == "" || in.EventSourceArn == ar.source) && (in.State == "" || in.State == ar.state) {
 			s := b.archiveShape(ar)

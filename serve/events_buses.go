@@ -1,7 +1,9 @@
 package serve
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -75,7 +77,7 @@ func busShape(bus *ebBus) apiEventBus {
 func listEventBuses(b *backend, c caller, in *busNameIn) (any, *apiError) {
 	a := b.events.acct(c.account)
 	var all []apiEventBus
-	for _, name := range sortedKeys(a.buses) {
+	for _, name := range slices.Sorted(maps.Keys(a.buses)) {
 		if strings.HasPrefix(name, in.NamePrefix) {
 			all = append(all, busShape(a.buses[name]))
 		}

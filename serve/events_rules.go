@@ -2,7 +2,9 @@ package serve
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/busdrill/busdrill/pattern"
@@ -131,7 +133,7 @@ func listRules(b *backend, c caller, in *ruleIn) (any, *apiError) {
 		return nil, err
 	}
 	var all []apiRule
-	for _, name := range sortedKeys(bus.rules) {
+	for _, name := range slices.Sorted(maps.Keys(bus.rules)) {
 		if strings.HasPrefix(name, in.NamePrefix) {
 			r := ruleShape(bus.rules[name])
 			r.CreatedBy = ""
@@ -195,7 +197,7 @@ func listRuleNamesByTarget(b *backend, c caller, in *ruleIn) (any, *apiError) {
 		return nil, err
 	}
 	var all []string
-	for _, name := range sortedKeys(bus.rules) {
+	for _, name := range slices.Sorted(maps.Keys(bus.rules)) {
 		for _, t := range bus.rules[name].targets {
 			if t.Arn == in.TargetArn {
 				all = append(all, name)

@@ -1,5 +1,10 @@
 package serve
 
+import (
+	"maps"
+	"slices"
+)
+
 // Tags: TagResource, UntagResource, ListTagsForResource, on event buses,
 // rules and archives, by ARN.
 
@@ -20,7 +25,7 @@ func (e *events) setTags(arn string, tags []apiTag) {
 // exists reports whether arn names a bus, rule or archive of the caller.
 func (e *events) exists(caller, arn string) bool {
 	a := e.acct(caller)
-	for _, bn := range sortedKeys(a.buses) {
+	for _, bn := range slices.Sorted(maps.Keys(a.buses)) {
 		bus := a.buses[bn]
 		if bus.arn == arn {
 			return true
@@ -66,7 +71,7 @@ func listTagsForResource(b *backend, c caller, in *tagsIn) (any, *apiError) {
 	}
 	m := b.events.tags[in.ResourceARN]
 	out := []apiTag{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, apiTag{Key: k, Value: m[k]})
 	}
 	return map[string][]apiTag{"Tags": out}, nil

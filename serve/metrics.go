@@ -2,6 +2,8 @@ package serve
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -38,12 +40,12 @@ func (b *backend) prometheus() string {
 		}
 		series[name] = append(series[name], sample{labels, fmt.Sprint(m.Value)})
 	}
-	for _, k := range sortedKeys(b.calls) {
+	for _, k := range slices.Sorted(maps.Keys(b.calls)) {
 		p := strings.SplitN(k, ":", 3)
 		series["busdrill_serve_api_calls_total"] = append(series["busdrill_serve_api_calls_total"],
 			sample{fmt.Sprintf(`service=%q,operation=%q,code=%q`, p[0], p[1], p[2]), fmt.Sprint(b.calls[k])})
 	}
-	for _, ref := range sortedKeys(b.queues.byRef) {
+	for _, ref := range slices.Sorted(maps.Keys(b.queues.byRef)) {
 		q := b.queues.byRef[ref]
 		v, f, d := b.queues.counts(q)
 		for _, x := range []struct {
@@ -54,7 +56,7 @@ func (b *backend) prometheus() string {
 				sample{fmt.Sprintf(`account=%q,queue=%q,state=%q`, q.account, q.name, x.state), fmt.Sprint(x.n)})
 		}
 	}
-	for _, arn := range sortedKeys(b.logs) {
+	for _, arn := range slices.Sorted(maps.Keys(b.logs)) {
 		series["busdrill_serve_log_deliveries_total"] = append(series["busdrill_serve_log_deliveries_total"],
 			sample{fmt.Sprintf(`target=%q`, arn), fmt.Sprint(b.logs[arn])})
 	}

@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/sim/backbone"
@@ -84,7 +86,7 @@ func preload(opts *Options, start time.Time) (*backend, error) {
 	for _, q := range t.Queues {
 		queues[q.Ref()] = true
 	}
-	for _, ref := range sortedKeys(queues) {
+	for _, ref := range slices.Sorted(maps.Keys(queues)) {
 		acct, name, _ := topology.SplitRef(ref)
 		id := accountIDOf(t, acct)
 		q := &queue{name: name, account: id, ref: ref, arn: topology.QueueARN(b.region, id, name),

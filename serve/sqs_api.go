@@ -2,8 +2,10 @@ package serve
 
 import (
 	"encoding/json"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,7 +121,7 @@ var queueAttrFree = map[string]bool{
 
 // setAttributes validates and applies queue attributes.
 func (qs *queues) setAttributes(q *queue, attrs map[string]string) *apiError {
-	for _, k := range sortedKeys(attrs) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		v := attrs[k]
 		if bd, ok := queueAttrBounds[k]; ok {
 			n, err := strconv.Atoi(v)
@@ -305,7 +307,7 @@ func deleteQueue(b *backend, c caller, in *sqsIn) (any, *apiError) {
 
 func listQueues(b *backend, c caller, in *sqsIn) (any, *apiError) {
 	var all []string
-	for _, ref := range sortedKeys(b.queues.byRef) {
+	for _, ref := range slices.Sorted(maps.Keys(b.queues.byRef)) {
 		q := b.queues.byRef[ref]
 		if q.account == c.account && strings.HasPrefix(q.name, in.QueueNamePrefix) {
 			all = append(all, queueURL(c.host, q.account, q.name))

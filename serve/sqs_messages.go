@@ -2,6 +2,8 @@ package serve
 
 import (
 	"encoding/base64"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +18,7 @@ func messageAttrs(in map[string]apiMessageAttr) ([]msgAttr, *apiError) {
 		return nil, &apiError{Code: "InvalidParameterValue", QueryCode: "InvalidParameterValue", Message: "Number of message attributes [" + strconv.Itoa(len(in)) + "] exceeds the allowed maximum [10]."}
 	}
 	var out []msgAttr
-	for _, k := range sortedKeys(in) {
+	for _, k := range slices.Sorted(maps.Keys(in)) {
 		a := in[k]
 		switch {
 		case strings.HasPrefix(a.DataType, "String"), strings.HasPrefix(a.DataType, "Number"):

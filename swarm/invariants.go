@@ -3,9 +3,9 @@ package swarm
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -54,7 +54,7 @@ func checkInvariants(sc *scenarios.Scenario, r *report.Results) []string {
 	c.windows(r)
 	c.faults(sc, r)
 	c.causes(sc, r)
-	for _, name := range sortedKeys(r.Anomalies) {
+	for _, name := range slices.Sorted(maps.Keys(r.Anomalies)) {
 		c.add("anomalies.%s: %d observations contradicted the recorder's contract", name, r.Anomalies[name])
 	}
 	for _, q := range r.Quotas {
@@ -93,10 +93,10 @@ func (c *checker) ledger(r *report.Results) {
 			c.negative(name+"."+f.what, f.v)
 		}
 		dropped := sumCounts(rt.Dropped)
-		for _, k := range sortedKeys(rt.Dropped) {
+		for _, k := range slices.Sorted(maps.Keys(rt.Dropped)) {
 			c.negative(name+".dropped."+k, rt.Dropped[k])
 		}
-		for _, k := range sortedKeys(rt.DLQCauses) {
+		for _, k := range slices.Sorted(maps.Keys(rt.DLQCauses)) {
 			c.negative(name+".dlq_causes."+k, rt.DLQCauses[k])
 		}
 		balances := rt.Unexpected == 0 && rt.InFlight >= 0 && rt.Expected == rt.Delivered+rt.DLQ+dropped+rt.InFlight
@@ -143,7 +143,7 @@ func (c *checker) orders(r *report.Results) {
 }
 
 func (c *checker) latency(r *report.Results) {
-	for _, name := range sortedKeys(r.Latency) {
+	for _, name := range slices.Sorted(maps.Keys(r.Latency)) {
 		c.summary("latency."+name, r.Latency[name])
 		if n := r.Latency[name].Count; n > r.Orders.Sent {
 			c.add("latency.%s.count %d > orders.sent %d", name, n, r.Orders.Sent)
@@ -333,7 +333,7 @@ func (c *checker) causes(sc *scenarios.Scenario, r *report.Results) {
 	if len(faults) == 0 {
 		faults = []string{"none"}
 	}
-	for _, cause := range sortedKeys(booked) {
+	for _, cause := range slices.Sorted(maps.Keys(booked)) {
 		if !causeExplained(sc, cause) {
 			c.add("%s %s, but no fault of the scenario causes it (faults: %s)", booked[cause], cause, strings.Join(faults, ", "))
 		}
@@ -346,13 +346,4 @@ func sumCounts(m map[string]int64) int64 {
 		n += v
 	}
 	return n
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -57,7 +58,7 @@ func MergeFiles(paths []string, out string) (*Result, error) {
 		}
 		groups[s.Scenario] = append(groups[s.Scenario], shardSummary{sum: s, dir: filepath.Dir(f)})
 	}
-	names := sortedKeys(groups)
+	names := slices.Sorted(maps.Keys(groups))
 	res := &Result{}
 	merged := make([]*Summary, len(names))
 	for i, name := range names {

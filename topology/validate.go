@@ -145,14 +145,14 @@ func (v *validator) accounts() {
 		switch {
 		case a.Name == "":
 			v.addf(p+".name", "account name is required")
-		case strings.ContainsAny(a.Name, "/ ") || isAccountID(a.Name):
+		case strings.ContainsAny(a.Name, "/ ") || IsAccountID(a.Name):
 			v.addf(p+".name", "account name %q must not contain '/' or spaces, nor be 12 digits", a.Name)
 		case names[a.Name]:
 			v.addf(p+".name", "duplicate account %q", a.Name)
 		}
 		names[a.Name] = true
 		switch {
-		case !isAccountID(a.ID):
+		case !IsAccountID(a.ID):
 			v.addf(p+".id", "account id %q must be 12 digits", a.ID)
 		case ids[a.ID]:
 			v.addf(p+".id", "duplicate account id %q", a.ID)
@@ -176,7 +176,7 @@ func (v *validator) policy(p string, b *Bus) {
 			v.addf(sp+".sid", "duplicate statement id %q", s.Sid)
 		}
 		sids[s.Sid] = true
-		if s.Principal != "*" && !isAccountID(s.Principal) && !v.isAccountName(s.Principal) {
+		if s.Principal != "*" && !IsAccountID(s.Principal) && !v.isAccountName(s.Principal) {
 			v.addf(sp+".principal", "principal %q must be an account name, a 12-digit account id or \"*\"", s.Principal)
 		}
 		if s.Action != "" && s.Action != ActionPutEvents {
@@ -313,7 +313,8 @@ func (v *validator) archives(lim Limits) {
 	}
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is an AWS account id: twelve digits.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -90,7 +91,7 @@ func provisionProbe(ctx context.Context, c *awsclients.Clients, j *journal.Journ
 		return "", err
 	}
 	var tags []ebtypes.Tag
-	for _, k := range sortedKeys(l.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(l.Tags)) {
 		tags = append(tags, ebtypes.Tag{Key: aws.String(k), Value: aws.String(l.Tags[k])})
 	}
 	if _, err := c.EventBridge.PutRule(ctx, &eventbridge.PutRuleInput{
@@ -115,15 +116,6 @@ func provisionProbe(ctx context.Context, c *awsclients.Clients, j *journal.Journ
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // TeardownOptions select what teardown removes.
 type TeardownOptions struct {

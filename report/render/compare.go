@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -236,7 +238,7 @@ func compareLoss(d *Diff, base, new *report.Results, tol Tolerances) {
 	for c := range nt.Causes {
 		causes[c] = true
 	}
-	for _, c := range sortedKeys(causes) {
+	for _, c := range slices.Sorted(maps.Keys(causes)) {
 		d.Rows = append(d.Rows, share("loss", "lost: "+c, bt.Causes[c], bt.Expected, nt.Causes[c], nt.Expected, tol.Loss))
 	}
 	d.Rows = append(d.Rows, share("loss", "in flight at cut-off", bt.InFlight, bt.Expected, nt.InFlight, nt.Expected, tol.Loss))

@@ -2,8 +2,9 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,7 +94,7 @@ func fmtRate(perSecond float64) string {
 
 // fmtCauses prints "3 throttled, 1 rule-disabled", sorted by cause.
 func fmtCauses(m map[string]int64) string {
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		if m[k] != 0 {
@@ -101,15 +102,6 @@ func fmtCauses(m map[string]int64) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func sum(m map[string]int64) int64 {
@@ -131,7 +123,7 @@ func latencyNames(r *report.Results) []string {
 			seen[n] = true
 		}
 	}
-	for _, n := range sortedKeys(r.Latency) {
+	for _, n := range slices.Sorted(maps.Keys(r.Latency)) {
 		if !seen[n] {
 			names = append(names, n)
 		}

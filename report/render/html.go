@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/busdrill/busdrill/report"
@@ -240,7 +242,7 @@ func newPage(r *report.Results, meta Meta) (*page, error) {
 		return nil, err
 	}
 	pg.Anomalies = fmtCauses(r.Anomalies)
-	for _, k := range sortedKeys(r.Metrics) {
+	for _, k := range slices.Sorted(maps.Keys(r.Metrics)) {
 		pg.Metrics = append(pg.Metrics, kv{k, r.Metrics[k]})
 	}
 	return pg, nil

@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/busdrill/busdrill/report"
@@ -92,7 +94,7 @@ func Markdown(w io.Writer, r *report.Results, meta Meta) error {
 		fmtCount(t.ByID), fmtCount(t.ByKey), fmtCount(r.Idempotency.Violations))
 	if len(r.Idempotency.ByConsumer) > 0 {
 		var parts []string
-		for _, c := range sortedKeys(r.Idempotency.ByConsumer) {
+		for _, c := range slices.Sorted(maps.Keys(r.Idempotency.ByConsumer)) {
 			parts = append(parts, fmt.Sprintf("`%s` %s", c, fmtCount(r.Idempotency.ByConsumer[c])))
 		}
 		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))

@@ -187,7 +187,7 @@ func mergeLatency(out *report.Results, rs []*report.Results) error {
 			names[n] = true
 		}
 	}
-	for _, name := range sortedKeys(names) {
+	for _, name := range slices.Sorted(maps.Keys(names)) {
 		var encoded []string
 		var clamped, count int64
 		for _, r := range rs {
@@ -270,7 +270,7 @@ func mergeDuplicates(rs []*report.Results) []report.Duplicates {
 		}
 	}
 	out := make([]report.Duplicates, 0, len(byConsumer))
-	for _, c := range sortedKeys(byConsumer) {
+	for _, c := range slices.Sorted(maps.Keys(byConsumer)) {
 		out = append(out, *byConsumer[c])
 	}
 	return out

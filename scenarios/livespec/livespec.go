@@ -3,8 +3,8 @@ package livespec
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -183,12 +183,12 @@ func (c *Config) CheckScenario(t *topology.Topology) error {
 			errs = append(errs, fmt.Errorf("scenario account %q is not mapped in accounts", a.Name))
 		}
 	}
-	for _, name := range sortedKeys(c.Accounts) {
+	for _, name := range slices.Sorted(maps.Keys(c.Accounts)) {
 		if !slices.ContainsFunc(t.Accounts, func(a topology.Account) bool { return a.Name == name }) {
 			errs = append(errs, fmt.Errorf("accounts.%s: not an account of the scenario", name))
 		}
 	}
-	for _, ref := range sortedKeys(c.Buses) {
+	for _, ref := range slices.Sorted(maps.Keys(c.Buses)) {
 		if !slices.ContainsFunc(t.Buses, func(b topology.Bus) bool { return b.Ref() == ref }) {
 			errs = append(errs, fmt.Errorf("buses.%s: not a bus of the scenario (write account/bus)", ref))
 		}
@@ -221,12 +221,12 @@ func (c *Config) CheckAllowed() error {
 		allowed[id] = true
 	}
 	var bad []string
-	for _, name := range sortedKeys(c.Accounts) {
+	for _, name := range slices.Sorted(maps.Keys(c.Accounts)) {
 		if id := c.Accounts[name].ID; !allowed[id] {
 			bad = append(bad, fmt.Sprintf("%s (%s)", id, name))
 		}
 	}
-	for _, ref := range sortedKeys(c.Buses) {
+	for _, ref := range slices.Sorted(maps.Keys(c.Buses)) {
 		if id, _, ok := topology.ParseBusARN(c.Buses[ref]); ok && !allowed[id] {
 			bad = append(bad, fmt.Sprintf("%s (bus %s)", id, ref))
 		}
@@ -261,13 +261,4 @@ func orDur(v, d time.Duration) time.Duration {
 		return v
 	}
 	return d
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -3,8 +3,11 @@ package assemble
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/busdrill/busdrill/topology"
 )
 
 // maxPolicyBytes bounds a bus policy: AWS's quota is 10,240 characters;
@@ -107,8 +110,8 @@ func parseStatement(raw json.RawMessage, i int) ([]statement, []policyNote, erro
 		notes = append(notes, policyNote{Info, name + ": service principal " + service + " is not modelled"})
 	}
 	org := ""
-	for _, op := range sortedKeys(s.Condition) {
-		for _, key := range sortedKeys(s.Condition[op]) {
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+		for _, key := range slices.Sorted(maps.Keys(s.Condition[op])) {
 			vals, err := strings1(s.Condition[op][key])
 			if op == "StringEquals" && strings.EqualFold(key, "aws:PrincipalOrgID") && err == nil && len(vals) == 1 && org == "" {
 				org = vals[0]
@@ -181,11 +184,11 @@ func principalsOf(raw json.RawMessage) (principals []string, service string, err
 // "*"), and whether the principal is narrower than its account (a role or
 // user).
 func principalAccount(p string) (account string, narrower bool) {
-	if p == "*" || isAccountID(p) {
+	if p == "*" || topology.IsAccountID(p) {
 		return p, false
 	}
 	a, ok := ParseARN(p)
-	if !ok || a.Service != "iam" || !isAccountID(a.Account) {
+	if !ok || a.Service != "iam" || !topology.IsAccountID(a.Account) {
 		return "", false
 	}
 	return a.Account, a.Resource != "root"
@@ -205,25 +208,4 @@ func strings1(raw json.RawMessage) ([]string, error) {
 		return nil, fmt.Errorf("want a string or a list of strings")
 	}
 	return many, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -3,7 +3,8 @@ package cfn
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,7 +132,7 @@ func (im *importer) accounts() error {
 			continue
 		}
 		seen[id] = true
-		if !isAccountID(id) {
+		if !topology.IsAccountID(id) {
 			errs = append(errs, fmt.Sprintf("%s: account %q must be a 12-digit account id", s.T.File, id))
 			continue
 		}
@@ -139,7 +140,7 @@ func (im *importer) accounts() error {
 		if name == "" {
 			name = AccountName(s.Name)
 		}
-		if name == "" || isAccountID(name) || strings.ContainsAny(name, "/ ") {
+		if name == "" || topology.IsAccountID(name) || strings.ContainsAny(name, "/ ") {
 			errs = append(errs, fmt.Sprintf("%s: cannot name account %s after stack %q: give --name %s=NAME", s.T.File, id, s.Name, id))
 			continue
 		}
@@ -147,7 +148,7 @@ func (im *importer) accounts() error {
 			errs = append(errs, err.Error()+" (--name ACCOUNT=NAME)")
 		}
 	}
-	for _, id := range sortedKeys(im.o.Names) {
+	for _, id := range slices.Sorted(maps.Keys(im.o.Names)) {
 		if !seen[id] {
 			errs = append(errs, fmt.Sprintf("--name %s=%s: no template is given for account %s", id, im.o.Names[id], id))
 		}
@@ -161,7 +162,7 @@ func (im *importer) accounts() error {
 // checkParams refuses a --param no template declares (a typo would
 // otherwise be ignored).
 func (im *importer) checkParams() {
-	for _, name := range sortedKeys(im.o.Params) {
+	for _, name := range slices.Sorted(maps.Keys(im.o.Params)) {
 		declared := false
 		for _, s := range im.stacks {
 			declared = declared || s.T.Parameters.Get(name) != nil
@@ -170,15 +171,6 @@ func (im *importer) checkParams() {
 			im.errs = append(im.errs, &Error{Msg: fmt.Sprintf("--param %s: no template declares a parameter %s", name, name)})
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // where locates a value of a resource.
@@ -350,16 +342,4 @@ func (im *importer) export(name string) (*Value, error) {
 	}
 	im.exportVals[name] = v
 	return v, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

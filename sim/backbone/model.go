@@ -96,6 +96,9 @@ type record struct {
 
 type accountState struct {
 	name, id string
+	// quota is the account's configured quotas (Params, with its
+	// AccountQuotas entry); the buckets hold the quotas in force.
+	quota    AccountQuota
 	put, inv bucket
 	metrics  [numAccountMetrics]uint64
 }
@@ -133,6 +136,7 @@ type targetState struct {
 	outage    string
 	lat       rng.Dist
 	r         *rand.Rand
+	load      targetLoad // counters for TargetLoads (load.go)
 }
 
 type queueState struct {
@@ -174,10 +178,11 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 
 	for i := range t.Accounts {
 		a := &t.Accounts[i]
+		q := m.accountQuota(a.Name)
 		m.accounts = append(m.accounts, accountState{
-			name: a.Name, id: a.ID,
-			put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
-			inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
+			name: a.Name, id: a.ID, quota: q,
+			put: newBucket(q.PutEventsTPS, q.PutEventsBurst),
+			inv: newBucket(q.InvocationsTPS, q.InvocationsBurst),
 		})
 	}
 	for i := range t.Queues {
@@ -352,7 +357,7 @@ func (m *Model) dispatch(e ev) {
 	case evHandlerDone:
 		m.handlerDone(e)
 	case evHandlerRetry:
-		m.handlerSubmit(e)
+		m.handlerRetry(e)
 	case evControl:
 		f := m.control[0]
 		m.control[0] = nil

@@ -107,6 +107,7 @@ func (m *Model) admit(e ev) {
 // invoke is one attempt to deliver to a target.
 func (m *Model) invoke(e ev) {
 	if !e.granted { // a retry whose backoff has elapsed
+		m.buses[e.bus].rules[e.rule].targets[e.tgt].load.retrying--
 		m.admit(e)
 		return
 	}
@@ -178,6 +179,12 @@ func (m *Model) attempt(e ev) (code, msg string) {
 		if c := firstNonEmpty(t.outage, h.outage); c != "" {
 			return c, outageMessage(c)
 		}
+		if e.attempt == 0 && !e.dup {
+			h.load.offered++
+		}
+		if !h.rate.allow(m.eng.Now()) {
+			return CodeThrottling, msgTargetRate
+		}
 		if o := m.at(m.begin(KindHandlerAccepted, e.rec), b, int(e.rule), int(e.tgt)); o != nil {
 			o.Attempt, o.Duplicate, o.Hopped = int(e.attempt), e.dup, e.hopped
 			m.emit(o)
@@ -225,6 +232,7 @@ func (m *Model) fail(e ev, code, msg string) {
 					o.Cause, o.Message, o.Attempt, o.Delay = code, msg, int(e.attempt)+1, d
 					m.emit(o)
 				}
+				t.load.retried(int(e.attempt)+1, now.Add(d).Sub(e.at0))
 				e.attempt++
 				e.granted = false
 				m.eng.At(now.Add(d), e)
@@ -232,6 +240,7 @@ func (m *Model) fail(e ev, code, msg string) {
 			}
 		}
 	}
+	t.load.exhausted(exhausted)
 	if t.dlq >= 0 {
 		rs.metrics[mDeadLetterInvocations]++
 		rs.metrics[mInvocationsSentToDlq]++

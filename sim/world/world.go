@@ -37,6 +37,9 @@ type Options struct {
 	// (a pilot run: see runner.Estimate); the run still drains to its
 	// cut-off, and plans only those orders.
 	MaxOrders int64
+	// Sample, when set, receives the run's state at the end of every
+	// virtual second and at the cut-off (see Sample).
+	Sample func(*Sample)
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -95,6 +98,9 @@ type world struct {
 	streams rng.Streams
 	clients map[string]*client
 	faults  *faults
+	// usage and sampled serve Options.Sample (sample.go).
+	usage   *usageMeter
+	sampled Sample
 	// replayRules are the rule filters of the replays started, by name.
 	replayRules     map[string][]string
 	maxRequestBytes int
@@ -179,6 +185,10 @@ func build(opts Options) (*world, error) {
 		w.trace = backbone.NewTraceWriter(opts.Trace)
 		obs = backbone.Multi(obs, w.trace)
 	}
+	if opts.Sample != nil {
+		w.usage = &usageMeter{}
+		obs = backbone.Multi(obs, w.usage)
+	}
 	w.model, err = backbone.New(sc.Topology, params, obs)
 	if err != nil {
 		return nil, err
@@ -207,11 +217,12 @@ func shardOf(s loadgen.Shard) *report.Shard {
 	return &report.Shard{Index: int(s.Index), Count: int(s.Count)}
 }
 
-// quotas lists the quotas in force for each account that takes part.
+// quotas lists the quotas configured for each account that takes part
+// (Params, or the account's own: Params.AccountQuotas).
 func quotas(m *backbone.Model, sc *scenarios.Scenario) []report.Quota {
-	put, inv := m.Quotas()
 	var out []report.Quota
 	for _, a := range sc.Topology.Accounts {
+		put, inv, _ := m.QuotasOf(a.Name)
 		out = append(out,
 			report.Quota{Name: "PutEvents", Account: a.Name, Limit: put},
 			report.Quota{Name: "Invocations", Account: a.Name, Limit: inv})
@@ -242,6 +253,9 @@ func (w *world) run() {
 		}
 		if w.opts.Progress != nil {
 			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.completed)
+		}
+		if w.opts.Sample != nil {
+			w.sample(t.Duration())
 		}
 		if w.stopped() {
 			return

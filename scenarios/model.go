@@ -63,6 +63,7 @@ func modelParams(f *File, svcs []Service, errs *yamlstrict.Errors) backbone.Para
 				h.Process = sp.Processing.Rng()
 			}
 			h.FailureProbability = sp.Failure.Float()
+			h.MaxRate = sp.MaxRate.PerSecond()
 			p.Handlers = append(p.Handlers, h)
 			break
 		}

@@ -206,8 +206,9 @@ func (b *bucket) wait(now sim.Time) time.Duration {
 // TargetLoad is a target's retrying at an instant.
 type TargetLoad struct {
 	// Target is the target reference (account/bus/rule/id), Account the
-	// rule's account.
-	Target, Account string
+	// rule's account, Handler the handler it invokes ("" for another
+	// kind of target).
+	Target, Account, Handler string
 	// The retry policy: MaximumRetryAttempts and MaximumEventAgeInSeconds.
 	MaxRetries int
 	MaxAge     time.Duration
@@ -230,7 +231,11 @@ func (m *Model) TargetLoads(dst []TargetLoad) []TargetLoad {
 		for i := range bs.rules {
 			for k := range bs.rules[i].targets {
 				t := &bs.rules[i].targets[k]
-				dst = append(dst, TargetLoad{
+				handler := ""
+				if t.handler >= 0 {
+					handler = m.handlers[t.handler].ref
+				}
+				dst = append(dst, TargetLoad{Handler: handler,
 					Target: t.consumer, Account: m.accounts[bs.acct].name,
 					MaxRetries: t.retries, MaxAge: t.maxAge,
 					Retrying: int(t.load.retrying), MaxRetry: int(t.load.maxRetry), MaxRetryAge: t.load.maxAge,

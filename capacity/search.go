@@ -75,11 +75,12 @@ type Bracket struct {
 // tries depend only on the configuration and the probes' results.
 //
 // Bracketing goes up from Start (×2 each time) until a probe fails, or
-// down (÷2) until one passes. Bisection then halves the bracket on a log
+// down (÷2) until one passes; once a prediction has been tried, it
+// gallops from it instead (1+2p, 1+4p, ...), the limit being near. Bisection then halves the bracket on a log
 // scale until it is within Precision. A probe's Predict (where its most
 // used constraint saturates) is tried first when it falls well inside
 // the unknown range: a linear constraint is then found in three or four
-// probes instead of ten. Predictions are only advice: after two that did
+// probes instead of ten. Predictions are only advice: after three that did
 // not narrow the bracket to the precision, the search bisects.
 func Search(ctx context.Context, cfg SearchConfig, probe Prober) (Bracket, []Probe, error) {
 	if err := cfg.validate(); err != nil {
@@ -137,10 +138,12 @@ type searcher struct {
 	predict float64
 	guesses int
 	probed  int
+	// gallop counts the bracketing steps taken since a prediction.
+	gallop int
 }
 
 // maxGuesses is how many predictions a search follows.
-const maxGuesses = 2
+const maxGuesses = 3
 
 func (s *searcher) end() string {
 	switch {
@@ -202,11 +205,23 @@ func (s *searcher) next() float64 {
 	}
 	switch {
 	case math.IsInf(s.hi, 1): // nothing failed yet: go up
-		return s.inside(min(s.lo*2, cfg.Max))
+		return s.inside(min(s.lo*s.stride(), cfg.Max))
 	case s.lo == 0: // nothing passed yet: go down
-		return s.inside(max(s.hi/2, cfg.Min))
+		return s.inside(max(s.hi/s.stride(), cfg.Min))
 	}
 	return s.inside(math.Sqrt(s.lo * s.hi))
+}
+
+// stride is the next bracketing factor: 2 when the search has no
+// prediction; after a prediction proved wrong (the limit is near it, but
+// not exactly there) a gallop from the precision: 1+2p, 1+4p, 1+8p, ...
+// up to 2.
+func (s *searcher) stride() float64 {
+	if s.guesses == 0 {
+		return 2
+	}
+	s.gallop++
+	return min(1+s.cfg.Precision*math.Pow(2, float64(s.gallop)), 2)
 }
 
 // wellInside reports whether r is inside (lo, hi) with room: a probe at

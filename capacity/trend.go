@@ -8,9 +8,9 @@ import "math"
 // short run must not hide it. So a probe judges each backlog by its
 // trend, not its size: a gauge in seconds (a wait, or a count divided by
 // the orders per second: "seconds of traffic") grows without bound when
-// its least-squares slope over the second half of the traffic window is
-// at least MinGrowth seconds per second and it rose by at least MinRise
-// over that half. A stable queue near saturation fluctuates; it does not
+// its least-squares slope over the end of the traffic window (its last
+// quarter, at least 30 s) is at least MinGrowth seconds per second and it
+// rose by at least MinRise over that stretch. A stable queue near saturation fluctuates; it does not
 // climb 1% of the elapsed time for minutes on end. A backbone 2% over a
 // limit does: its queue grows by 2% of the time elapsed.
 const (
@@ -19,7 +19,7 @@ const (
 	MinGrowth = 0.01
 	// MinRise is the least rise, in seconds, over the judged window: a
 	// slope over a handful of seconds is noise.
-	MinRise = 0.5
+	MinRise = 0.25
 )
 
 // trend fits y = a + b·t by least squares and returns the slope b and

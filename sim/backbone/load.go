@@ -114,6 +114,9 @@ type HandlerLoad struct {
 	Runs, Offered uint64
 	// Retrying counts its own retries of failed runs not yet resubmitted.
 	Retrying int
+	// RateBooked is how far ahead its throughput limit's token bucket is
+	// booked (see AccountLoad.PutEventsBooked); 0 without a limit.
+	RateBooked time.Duration
 }
 
 // HandlerLoads appends the load of every handler, in topology order, to
@@ -126,6 +129,7 @@ func (m *Model) HandlerLoads(dst []HandlerLoad) []HandlerLoad {
 			Handler: h.ref, Account: h.call.Account, Concurrency: h.spec.Concurrency, MaxRate: h.spec.MaxRate,
 			Busy: h.busy, Waiting: h.backlog.len(),
 			Work: h.load.work, Runs: h.load.runs, Offered: h.load.offered, Retrying: int(h.load.retrying),
+			RateBooked: h.rate.booked(now),
 		}
 		if at0, ok := h.backlog.oldest(); ok {
 			l.OldestWait = max(now.Sub(at0), 0)
@@ -159,6 +163,11 @@ type AccountLoad struct {
 	// a token of the invocations quota: the backlog of delayed
 	// invocations, in time.
 	InvocationDelay time.Duration
+	// PutEventsBooked and InvocationsBooked are how far ahead each quota's
+	// token bucket is booked: its tokens in use, in time (a full burst is
+	// about a second). Under a steady demand over the quota they grow from
+	// the first second on, while the burst still hides the overload.
+	PutEventsBooked, InvocationsBooked time.Duration
 }
 
 // AccountLoads appends the load of every account, in topology order, to
@@ -173,6 +182,7 @@ func (m *Model) AccountLoads(dst []AccountLoad) []AccountLoad {
 			PutEventsTPSInForce: as.put.perSecond(), InvocationsTPSInForce: as.inv.perSecond(),
 			PutCalls: as.metrics[mPutCalls], PutThrottled: as.metrics[mPutThrottled],
 			InvocationDelay: as.inv.wait(now),
+			PutEventsBooked: as.put.booked(now), InvocationsBooked: as.inv.booked(now),
 		}
 		for b := range m.buses {
 			if m.buses[b].acct != a {
@@ -193,6 +203,14 @@ func (b *bucket) perSecond() float64 {
 		return 0
 	}
 	return float64(time.Second) / float64(b.interval)
+}
+
+// booked is how far ahead of now the bucket has given its tokens.
+func (b *bucket) booked(now sim.Time) time.Duration {
+	if b.interval == 0 {
+		return 0
+	}
+	return max(b.tat.Sub(now), 0)
 }
 
 // wait is how long a reservation made at now would wait.

@@ -16,13 +16,13 @@ func cmdLoads(t *testing.T, h *harness, d *datadriven.TestData) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "at %s\n", fmtTime(m.Now()))
 	for _, l := range m.HandlerLoads(nil) {
-		fmt.Fprintf(&b, "handler %s account=%s concurrency=%d max-rate=%g busy=%d waiting=%d oldest=%v work=%v runs=%d offered=%d retrying=%d\n",
-			l.Handler, l.Account, l.Concurrency, l.MaxRate, l.Busy, l.Waiting, l.OldestWait, l.Work, l.Runs, l.Offered, l.Retrying)
+		fmt.Fprintf(&b, "handler %s account=%s concurrency=%d max-rate=%g busy=%d waiting=%d oldest=%v work=%v runs=%d offered=%d retrying=%d booked=%v\n",
+			l.Handler, l.Account, l.Concurrency, l.MaxRate, l.Busy, l.Waiting, l.OldestWait, l.Work, l.Runs, l.Offered, l.Retrying, l.RateBooked)
 	}
 	for _, l := range m.AccountLoads(nil) {
-		fmt.Fprintf(&b, "account %s put=%g/s (in force %g/s) inv=%g/s (in force %g/s) put-calls=%d throttled=%d invocations=%d delay=%v\n",
+		fmt.Fprintf(&b, "account %s put=%g/s (in force %g/s) inv=%g/s (in force %g/s) put-calls=%d throttled=%d invocations=%d delay=%v booked=%v/%v\n",
 			l.Account, l.PutEventsTPS, l.PutEventsTPSInForce, l.InvocationsTPS, l.InvocationsTPSInForce,
-			l.PutCalls, l.PutThrottled, l.Invocations, l.InvocationDelay)
+			l.PutCalls, l.PutThrottled, l.Invocations, l.InvocationDelay, l.PutEventsBooked, l.InvocationsBooked)
 	}
 	for _, l := range m.TargetLoads(nil) {
 		if l.MaxRetry == 0 && l.Retrying == 0 {

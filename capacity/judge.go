@@ -22,7 +22,8 @@ var criteriaText = []string{
 	"every expectation of the scenario that bounds harm holds (the skipped ones are listed)",
 	"the ledger balances and nothing is lost (outside the fault windows, when the scenario has faults)",
 	"nothing is still in flight at the cut-off",
-	fmt.Sprintf("no backlog grows without bound: handler backlogs, delayed invocations, retries waiting and deliveries in flight, judged by their trend over the second half of the traffic (growth of %g%% of the time elapsed or more)", MinGrowth*100),
+	fmt.Sprintf("no backlog grows without bound: handler backlogs, the quotas' token buckets (delayed invocations, throttled requests), retries waiting and deliveries in flight, judged by their trend over the end of the traffic (its last quarter, at least 30 s): growth of %g%% of the time elapsed or more", MinGrowth*100),
+	"no limit is asked for more than it serves at the rate the traffic ends at (the demand per order, measured, times that rate)",
 }
 
 // criterion reports whether an expectation is a sustainability

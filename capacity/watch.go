@@ -166,7 +166,7 @@ func (w *watcher) keepLast(s *world.Sample) {
 type finding struct {
 	what              string
 	slope, rise, span float64
-	implicates  []key
+	implicates        []key
 }
 
 func (f finding) String() string {

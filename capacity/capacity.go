@@ -131,12 +131,17 @@ type searched struct {
 // its probes to out.
 func search(ctx context.Context, subj *Subject, cfg SearchConfig, step int, opts Options, out *report.Capacity) (searched, error) {
 	var runs []*run
+	var ahead *speculation
+	if cfg.Hint > 0 {
+		ahead = speculate(ctx, subj, cfg)
+		defer ahead.wait()
+	}
 	probe := func(ctx context.Context, rate float64) (Probe, error) {
 		lo, hi := bracketOf(runs)
 		if opts.Progress != nil {
 			opts.Progress(Progress{Step: step, Probe: len(runs) + 1, Rate: rate, Lo: lo, Hi: hi})
 		}
-		r, err := subj.probe(ctx, rate)
+		r, err := ahead.probe(ctx, subj, rate)
 		if err != nil {
 			return Probe{}, err
 		}

@@ -172,6 +172,10 @@ func (s *searcher) learn(p Probe) {
 	if p.Predict > 0 && !math.IsInf(p.Predict, 0) && (p.Pass && p.Rate >= s.lo || s.lo == 0) {
 		s.predict = p.Predict
 	}
+	if s.cfg.Hint > 0 && s.probed == 1 && p.Pass {
+		// The hint's pair: just below it (passed), then just above it.
+		s.predict = s.cfg.Hint
+	}
 }
 
 // next is the rate to try next: strictly inside (lo, hi) and within
@@ -257,3 +261,14 @@ func roundSig(r float64, n int) float64 {
 }
 
 func clamp(r, lo, hi float64) float64 { return min(max(r, lo), hi) }
+
+// HintPair returns the first two rates a search with a Hint tries when
+// the first passes: just below and just above the hint. A caller with
+// cores to spare runs the second while the first runs (a speculation the
+// search's answer does not depend on).
+func HintPair(cfg SearchConfig) (first, second float64) {
+	s := searcher{cfg: cfg, lo: 0, hi: math.Inf(1)}
+	first = s.next()
+	s.learn(Probe{Rate: first, Pass: true})
+	return first, s.next()
+}

@@ -212,6 +212,11 @@ func (s *searcher) next() float64 {
 		return s.inside(min(s.lo*s.stride(), cfg.Max))
 	case s.lo == 0: // nothing passed yet: go down
 		return s.inside(max(s.hi/s.stride(), cfg.Min))
+	case s.guesses > 0:
+		// A wide bracket below a failed prediction: the limit is
+		// likely just under it. Gallop down from the failure, never
+		// below the bracket's middle (the worst case is bisection).
+		return s.inside(max(s.hi/s.stride(), math.Sqrt(s.lo*s.hi)))
 	}
 	return s.inside(math.Sqrt(s.lo * s.hi))
 }

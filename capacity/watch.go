@@ -53,6 +53,9 @@ type gauge struct {
 	what       string
 	implicates []key
 	ts, ys     []float64
+	// from is where the judged window starts; before is the highest
+	// value seen before it.
+	from, before float64
 	// The point being accumulated: its step and sum of samples.
 	cur      float64
 	sum      float64
@@ -63,15 +66,20 @@ type gauge struct {
 func (w *watcher) gauge(name, what string, implicates ...key) *gauge {
 	g, ok := w.byName[name]
 	if !ok {
-		g = &gauge{what: what, implicates: implicates, cur: -1}
+		g = &gauge{what: what, implicates: implicates, cur: -1, from: w.from}
 		w.byName[name] = g
 		w.gauges = append(w.gauges, g)
 	}
 	return g
 }
 
-// add records value v (seconds) at run time t.
+// add records value v (seconds) at run time t: before the judged window
+// it only raises the highest value seen before it.
 func (g *gauge) add(t, step, v float64) {
+	if t <= g.from {
+		g.before = max(g.before, v)
+		return
+	}
 	s := math.Floor(t / step)
 	if s != g.cur && g.n > 0 {
 		g.ts = append(g.ts, (g.cur+0.5)*step)
@@ -103,7 +111,7 @@ func (w *watcher) sample(s *world.Sample) {
 		w.peakWait = max(w.peakWait, a.InvocationDelay)
 	}
 	t := s.Now.Seconds()
-	if t <= w.from || t > w.to {
+	if t > w.to {
 		return
 	}
 	// The rate the traffic aimed at during the second just ended.
@@ -180,8 +188,10 @@ func (w *watcher) growing() []finding {
 	var out []finding
 	for _, g := range w.gauges {
 		g.flush(w.step)
-		slope, rise := trend(g.ts, g.ys)
-		if grows(slope, rise) {
+		slope, rise, noise := trend(g.ts, g.ys)
+		// Growth without bound reaches new heights: a queue that only
+		// wanders back up to where it has been is not growing.
+		if grows(slope, rise, noise) && len(g.ys) > 0 && endOf(g.ts, g.ys, slope) > g.before+MinRise {
 			out = append(out, finding{what: g.what, slope: slope, rise: rise, span: w.to - w.from, implicates: slices.Clone(g.implicates)})
 		}
 	}
@@ -198,4 +208,16 @@ func fmtSeconds(s float64) string {
 		return d.Round(100 * time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// endOf is the fitted line's value at the last point.
+func endOf(ts, ys []float64, slope float64) float64 {
+	var mt, my float64
+	for i := range ts {
+		mt += ts[i]
+		my += ys[i]
+	}
+	n := float64(len(ts))
+	mt, my = mt/n, my/n
+	return my + slope*(ts[len(ts)-1]-mt)
 }

@@ -57,10 +57,9 @@ type gauge struct {
 	// value seen before it.
 	from, before float64
 	// The point being accumulated: its step and sum of samples.
-	cur      float64
-	sum      float64
-	n        int
-	hasPoint bool
+	cur float64
+	sum float64
+	n   int
 }
 
 func (w *watcher) gauge(name, what string, implicates ...key) *gauge {

@@ -63,8 +63,8 @@ func (p *CapacityProgress) Update(step, probe int, rate float64, done, pass bool
 	} else {
 		bracket += fmtRate(hi)
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s · probe %d · %s · bracket %s · %s", what, probe, state, bracket,
-		fmtSeconds(time.Since(p.started).Truncate(time.Second).Seconds()))
+	fmt.Fprintf(p.w, "\r\x1b[K%s · probe %d · %s · bracket %s · %v", what, probe, state, bracket,
+		time.Since(p.started).Truncate(time.Second))
 	p.drawn = true
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/busdrill/busdrill/report"
 	"github.com/busdrill/busdrill/scenarios"
+	"github.com/busdrill/busdrill/sim/backbone"
 	"github.com/busdrill/busdrill/sim/world"
 )
 
@@ -54,12 +55,22 @@ func linear(kind string) bool {
 	return false
 }
 
-// measure computes every constraint's use in a probe at rate from the
-// run's totals (the last sample): the demand one order makes on it
-// (requests, invocations, busy seconds per order) times the rate, over
-// the limit. Constraints an order does not use are left out. Sorted
-// busiest first.
-func measure(sc *scenarios.Scenario, last *world.Sample, rate float64) []report.CapacityConstraint {
+// minWindowOrders is the fewest orders the end of the traffic must send
+// for the demand per order to be measured there rather than over the
+// whole run.
+const minWindowOrders = 50
+
+// measure computes every constraint's use in a probe at rate: the demand
+// one order makes on it (requests, invocations, busy seconds per order)
+// times the rate, over the limit. The demand per order is the whole
+// run's (to last, the cut-off's: every order's demand counted, exactly),
+// but for a scenario with faults, where it is measured over the end of
+// the traffic (from start, the last sample before the judged window, to
+// end, the traffic's last), so that a fault earlier in the run (a minute
+// of lost deliveries, say) does not water it down. The retry policies'
+// use is the whole run's. Constraints an order does not use are left
+// out. Sorted busiest first.
+func measure(sc *scenarios.Scenario, start, end, last *world.Sample, rate float64) []report.CapacityConstraint {
 	ids := map[string]string{}
 	for _, a := range sc.Topology.Accounts {
 		ids[a.Name] = a.ID
@@ -68,7 +79,19 @@ func measure(sc *scenarios.Scenario, last *world.Sample, rate float64) []report.
 	for _, s := range sc.Services {
 		services[s.Handler] = s.Name
 	}
-	sent := float64(last.Sent)
+	// delta is what the end of the traffic added to a counter (the whole
+	// run's when it sent too few orders to tell).
+	sent := float64(end.Sent - start.Sent)
+	whole := !hasFaults(sc) || sent < minWindowOrders
+	if whole {
+		sent, end = float64(last.Sent), last
+	}
+	delta := func(end, begin uint64) float64 {
+		if whole {
+			return float64(end)
+		}
+		return float64(end - begin)
+	}
 	var out []report.CapacityConstraint
 	add := func(c report.CapacityConstraint, perOrder float64) {
 		c.Account = ids[c.AccountName]
@@ -79,17 +102,25 @@ func measure(sc *scenarios.Scenario, last *world.Sample, rate float64) []report.
 		}
 		out = append(out, c)
 	}
-	for _, a := range last.Accounts {
+	for i, a := range end.Accounts {
+		var b backbone.AccountLoad
+		if i < len(start.Accounts) {
+			b = start.Accounts[i]
+		}
 		if a.PutCalls > 0 {
 			add(report.CapacityConstraint{Kind: KindPutEventsQuota, AccountName: a.Account, Name: a.Account,
-				Limit: a.PutEventsTPS, Unit: "requests/s", Set: "model.putevents_tps." + a.Account}, float64(a.PutCalls)/sent)
+				Limit: a.PutEventsTPS, Unit: "requests/s", Set: "model.putevents_tps." + a.Account}, delta(a.PutCalls, b.PutCalls)/sent)
 		}
 		if a.Invocations > 0 {
 			add(report.CapacityConstraint{Kind: KindInvocationsQuota, AccountName: a.Account, Name: a.Account,
-				Limit: a.InvocationsTPS, Unit: "invocations/s", Set: "model.invocations_tps." + a.Account}, float64(a.Invocations)/sent)
+				Limit: a.InvocationsTPS, Unit: "invocations/s", Set: "model.invocations_tps." + a.Account}, delta(a.Invocations, b.Invocations)/sent)
 		}
 	}
-	for _, h := range last.Handlers {
+	for i, h := range end.Handlers {
+		var b backbone.HandlerLoad
+		if i < len(start.Handlers) {
+			b = start.Handlers[i]
+		}
 		svc, isService := services[h.Handler]
 		set := func(field string) string {
 			if !isService {
@@ -97,13 +128,18 @@ func measure(sc *scenarios.Scenario, last *world.Sample, rate float64) []report.
 			}
 			return "services." + svc + "." + field
 		}
+		// Busy seconds per order: the invocations offered to it (first
+		// attempts, whether it could run them or not) times its mean
+		// processing time over the run.
 		if h.Runs > 0 {
+			mean := h.Work.Seconds() / float64(h.Runs)
 			add(report.CapacityConstraint{Kind: KindHandlerConcurrency, AccountName: h.Account, Name: h.Handler,
-				Limit: float64(h.Concurrency), Unit: "concurrent executions", Set: set("concurrency")}, h.Work.Seconds()/sent)
+				Limit: float64(h.Concurrency), Unit: "concurrent executions", Set: set("concurrency")},
+				delta(h.Offered, b.Offered)*mean/sent)
 		}
 		if h.MaxRate > 0 && h.Offered > 0 {
 			add(report.CapacityConstraint{Kind: KindTargetThroughput, AccountName: h.Account, Name: h.Handler,
-				Limit: h.MaxRate, Unit: "invocations/s", Set: set("max_rate")}, float64(h.Offered)/sent)
+				Limit: h.MaxRate, Unit: "invocations/s", Set: set("max_rate")}, delta(h.Offered, b.Offered)/sent)
 		}
 	}
 	for _, t := range last.Targets {

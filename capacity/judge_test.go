@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/scenarios"
 )
 
 // TestCriterion: which expectations judge sustainability. Bounds on harm
@@ -49,6 +50,35 @@ func TestCriterion(t *testing.T) {
 		}
 		if got, why := criterion(cond); got != c.want || (!got && why == "") {
 			t.Errorf("%s: criterion = %v (%q), want %v", c.cond, got, why, c.want)
+		}
+	}
+}
+
+// TestExcusedLoss: the loss a scenario asserts is not counted against a
+// rate: the causes its harm-demanding loss expectations name.
+func TestExcusedLoss(t *testing.T) {
+	for _, c := range []struct {
+		scenario string
+		want     []string
+	}{
+		{"oversized-orders", []string{"oversized"}},
+		{"poison-orders", []string{"handler-failed"}},
+		{"hop-limit-chain", []string{"THIRD_ACCOUNT_HOP_DETECTED"}},
+		{"dlq-redrive", []string{"dlq"}},
+		{"reference", nil},
+	} {
+		sc, err := scenarios.Builtin(c.scenario)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := excusedLoss(sc)
+		if len(got) != len(c.want) {
+			t.Errorf("%s: excused %v, want %v", c.scenario, got, c.want)
+		}
+		for _, w := range c.want {
+			if !got[w] {
+				t.Errorf("%s: excused %v, want %v", c.scenario, got, c.want)
+			}
 		}
 	}
 }

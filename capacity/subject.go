@@ -169,7 +169,7 @@ func (s *Subject) probe(ctx context.Context, rate float64) (*run, error) {
 		return nil, errInterrupted
 	}
 	r := &run{usage: w.last.Usage, sent: w.last.Sent}
-	r.constraints = measure(&sc, &w.last, rate)
+	r.constraints = measure(&sc, &w.start, &w.end, &w.last, rate)
 	r.verdict = judge(&sc, s.used, res, w)
 	judgeEnd(&r.verdict, r.constraints, profile.Rate(profile.Duration()-1))
 	r.expect = expectationUse(&sc, s.used, res)
@@ -224,11 +224,10 @@ func expectationUse(sc *scenarios.Scenario, used []bool, res *report.Results) []
 	out := make([]float64, len(sc.Expect))
 	for i, e := range sc.Expect {
 		c := e.Cond
-		if !used[i] || c.Ref != "" || c.Value <= 0 || (c.Op != "<" && c.Op != "<=") ||
-			(e.Window != "" && e.Window != report.WindowAll) {
+		if !used[i] || c.Ref != "" || c.Value <= 0 || (c.Op != "<" && c.Op != "<=") {
 			continue
 		}
-		if v, ok := c.Observe(res); ok {
+		if v, ok := c.ObserveIn(res, e.Window); ok {
 			out[i] = round(v/c.Value, 4)
 		}
 	}

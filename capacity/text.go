@@ -101,16 +101,23 @@ func writeBinding(b *strings.Builder, c *report.Capacity) {
 		fmt.Fprintf(b, " · account %s", account(*x))
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(b, "  limit %s", limit(*x))
-	if x.PerOrder > 0 {
-		fmt.Fprintf(b, "; %g %s per order: saturates at %s", x.PerOrder, perOrderUnit(x.Kind), fmtRate(x.SaturatesAt))
+	switch {
+	case x.Kind != KindExpectation:
+		fmt.Fprintf(b, "  limit %s", limit(*x))
+		if x.PerOrder > 0 {
+			fmt.Fprintf(b, "; %g %s per order: saturates at %s", x.PerOrder, perOrderUnit(x.Kind), fmtRate(x.SaturatesAt))
+		}
+		b.WriteString("\n")
+		fmt.Fprintf(b, "  utilisation %s at %s", fmtPct(x.Utilisation), fmtRate(c.SustainableRate))
+	case x.Utilisation > 0 || x.UtilisationAbove > 0:
+		fmt.Fprintf(b, "  threshold %s; observed at %s of it at %s", limit(*x), fmtPct(x.Utilisation), fmtRate(c.SustainableRate))
 	}
-	b.WriteString("\n")
-	fmt.Fprintf(b, "  utilisation %s at %s", fmtPct(x.Utilisation), fmtRate(c.SustainableRate))
-	if c.LowestFailingRate > 0 {
-		fmt.Fprintf(b, ", %s at %s", fmtPct(x.UtilisationAbove), fmtRate(c.LowestFailingRate))
+	if x.Kind != KindExpectation || x.Utilisation > 0 || x.UtilisationAbove > 0 {
+		if c.LowestFailingRate > 0 {
+			fmt.Fprintf(b, ", %s at %s", fmtPct(x.UtilisationAbove), fmtRate(c.LowestFailingRate))
+		}
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
 	for _, e := range x.Evidence {
 		fmt.Fprintf(b, "  at %s: %s\n", fmtRate(c.LowestFailingRate), e)
 	}

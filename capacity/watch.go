@@ -21,6 +21,11 @@ type watcher struct {
 	gauges   []*gauge
 	byName   map[string]*gauge
 	last     world.Sample
+	// start is the last sample before the judged window and end the
+	// last of the traffic: the demand at the end of the traffic is
+	// measured between them (in steady state, what orders sent before
+	// start add after it is what orders sent before end add after it).
+	start, end world.Sample
 
 	peakBacklog int64
 	peakWait    time.Duration
@@ -101,7 +106,13 @@ func (g *gauge) flush(step float64) {
 
 // sample is world.Options.Sample.
 func (w *watcher) sample(s *world.Sample) {
-	w.keepLast(s)
+	w.keep(&w.last, s)
+	if s.Now.Seconds() <= w.from {
+		w.keep(&w.start, s)
+	}
+	if s.Now.Seconds() <= w.to {
+		w.keep(&w.end, s)
+	}
 	for _, h := range s.Handlers {
 		w.peakBacklog = max(w.peakBacklog, int64(h.Waiting))
 		w.peakWait = max(w.peakWait, h.OldestWait)
@@ -122,10 +133,11 @@ func (w *watcher) sample(s *world.Sample) {
 		return float64(n) / r
 	}
 	for _, h := range s.Handlers {
-		w.gauge("wait:"+h.Handler, fmt.Sprintf("%s's backlog (the oldest invocation waiting for a run)", h.Handler),
-			key{KindHandlerConcurrency, h.Handler}).add(t, w.step, h.OldestWait.Seconds())
-		w.gauge("hretry:"+h.Handler, fmt.Sprintf("%s's own retries of failed runs", h.Handler)).
-			add(t, w.step, perRate(int64(h.Retrying)))
+		// The backlog's size, not its oldest wait: draining a burst
+		// first in, first out, the oldest wait grows while the backlog
+		// shrinks.
+		w.gauge("wait:"+h.Handler, fmt.Sprintf("%s's backlog (invocations waiting for a run)", h.Handler),
+			key{KindHandlerConcurrency, h.Handler}).add(t, w.step, perRate(int64(h.Waiting)))
 		if h.MaxRate > 0 {
 			w.gauge("rate:"+h.Handler, fmt.Sprintf("%s's throughput limit (its token bucket, booked ahead)", h.Handler),
 				key{KindTargetThroughput, h.Handler}).add(t, w.step, h.RateBooked.Seconds())
@@ -158,9 +170,8 @@ func (w *watcher) sample(s *world.Sample) {
 	w.gauge("inflight", "the deliveries in flight").add(t, w.step, perRate(s.InFlight))
 }
 
-// keepLast copies the sample (its slices are reused by the world).
-func (w *watcher) keepLast(s *world.Sample) {
-	l := &w.last
+// keep copies the sample into l (its slices are reused by the world).
+func (w *watcher) keep(l *world.Sample, s *world.Sample) {
 	handlers, accounts, targets, producers := l.Handlers, l.Accounts, l.Targets, l.Producers
 	*l = *s
 	l.Handlers = append(handlers[:0], s.Handlers...)

@@ -10,13 +10,13 @@ import (
 	"github.com/busdrill/busdrill/sim/world"
 )
 
-// TestWatcherGrowth feeds a watcher a handler's oldest wait, second by
-// second over ten minutes of constant traffic, and asks whether its
-// backlog grows without bound.
+// TestWatcherGrowth feeds a watcher a handler's backlog, second by
+// second over ten minutes of constant traffic (as seconds of traffic
+// waiting), and asks whether it grows without bound.
 func TestWatcherGrowth(t *testing.T) {
 	cases := []struct {
 		name string
-		wait func(t float64) float64 // seconds, at run time t
+		wait func(t float64) float64 // seconds of traffic waiting, at run time t
 		want bool
 	}{
 		{"idle", func(float64) float64 { return 0 }, false},
@@ -37,13 +37,14 @@ func TestWatcherGrowth(t *testing.T) {
 			}
 			w := newWatcher(p)
 			for s := 1; s <= 660; s++ {
-				wait := time.Duration(c.wait(float64(s)) * float64(time.Second))
+				// 10 orders per second: seconds of traffic waiting × 10.
+				waiting := int(math.Round(c.wait(float64(s)) * 10))
 				w.sample(&world.Sample{Now: time.Duration(s) * time.Second,
-					Handlers: []backbone.HandlerLoad{{Handler: "a/h", Concurrency: 10, OldestWait: wait}}})
+					Handlers: []backbone.HandlerLoad{{Handler: "a/h", Concurrency: 10, Waiting: waiting}}})
 			}
 			var found bool
 			for _, f := range w.growing() {
-				if f.what == "a/h's backlog (the oldest invocation waiting for a run)" {
+				if f.what == "a/h's backlog (invocations waiting for a run)" {
 					found = true
 					if len(f.implicates) != 1 || f.implicates[0] != (key{KindHandlerConcurrency, "a/h"}) {
 						t.Errorf("implicates %v", f.implicates)

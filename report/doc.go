@@ -211,7 +211,7 @@
 // price table. [Capacity.WriteJSON] writes it like results.json:
 // indented, lists never null, nothing of the machine in it.
 // [Recorder.InFlight] is the ledger's in flight at any moment of a run
-// (a capacity search watches it grow or not), [Condition.Observe] an
+// (a capacity search watches it grow or not), [Condition.ObserveIn] an
 // expectation's metric as a number.
 //
 // # Determinism

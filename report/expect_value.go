@@ -1,10 +1,13 @@
 package report
 
-// Observe reads the condition's metric from results over the whole run,
-// in the unit of Value (nanoseconds, a count, a ratio, 1 or 0); false
-// when the run measured nothing for it. A capacity search uses it to say
-// how close an expectation came to its threshold.
-func (c Condition) Observe(r *Results) (float64, bool) { return c.observe(r) }
+// ObserveIn reads the condition's metric from results in a window (as
+// EvaluateIn does), in the unit of Value (nanoseconds, a count, a ratio,
+// 1 or 0); false when the run measured nothing for it there. A capacity
+// search uses it to say how close an expectation came to its threshold.
+func (c Condition) ObserveIn(r *Results, window string) (float64, bool) {
+	v, ok, _ := observeMetric(r, c.Metric, window)
+	return v, ok
+}
 
 // IsDuration reports whether the condition's metric is a latency (its
 // values in nanoseconds).

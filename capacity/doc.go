@@ -38,29 +38,36 @@
 //     provokes, like launch-day-ramp's) or counts the traffic the search
 //     scales (orders.sent > 1000) is not a criterion: it is listed as
 //     skipped, with why;
-//   - the ledger balances, nothing is lost (for a scenario with faults:
-//     outside the fault windows, in the steady window) and nothing is in
-//     flight at the cut-off: the backlog drained;
+//   - the ledger balances and nothing is lost: for a scenario with
+//     faults, outside the fault windows (the steady window); loss by a
+//     cause the scenario itself asserts (an expectation such as
+//     loss.oversized > 0: the experiment's subject) does not count. For a
+//     scenario without faults, nothing is in flight at the cut-off either
+//     (the backlog drained; with faults, a replay or a redrive may still
+//     run by design);
 //   - nothing grows without bound (trend.go, watch.go): each backlog, in
-//     seconds (a wait, or a count over the orders per second: "seconds of
-//     traffic"), over the end of the traffic window (its last quarter, at
-//     least 30 s): a handler's oldest waiting invocation, each quota's
-//     token bucket booked ahead (it grows from the first second of a
-//     steady overload, while the burst still hides it), each target's
-//     retries waiting, each handler's own retries, each producer's
-//     requests waiting for an SDK retry, and the deliveries in flight. A
-//     gauge grows when its least-squares slope is at least MinGrowth (1%
-//     of the time elapsed), its rise at least MinRise (0.25 s) and
-//     MinSignal (3) times its fluctuation around the fitted line, and the
-//     line ends higher than anything the gauge reached before that
-//     stretch: a queue that wanders back to where it has been is not
-//     growing. Judged on a trend, not a size, a run cannot hide a growing
-//     backlog by ending before it hurts;
+//     seconds (a count over the orders per second, "seconds of traffic",
+//     or a time), over the end of the traffic window (its last quarter,
+//     at least 30 s): a handler's invocations waiting (its size: draining
+//     a burst first in, first out, the oldest wait grows while the
+//     backlog shrinks), each quota's token bucket booked ahead (it grows
+//     from the first second of a steady overload, while the burst still
+//     hides it), each target's retries waiting, each producer's requests
+//     waiting for an SDK retry, and the deliveries in flight. A gauge
+//     grows when its least-squares slope is at least MinGrowth (1% of the
+//     time elapsed), its rise at least MinRise (0.25 s) and MinSignal (3)
+//     times its fluctuation around the fitted line, and the line ends
+//     higher than anything the gauge reached before that stretch: a queue
+//     that wanders back to where it has been is not growing. Judged on a
+//     trend, not a size, a run cannot hide a growing backlog by ending
+//     before it hurts. (A handler's own retries of failed runs, minutes
+//     apart, are not a gauge: their count settles after the longest delay
+//     and points at no limit; the deliveries they hold count in flight.);
 //   - no limit is asked for more than it serves at the rate the traffic
-//     ends at: the demand one order makes on it, measured over the run,
-//     times that rate, over the limit. A queue offered more than it serves
-//     can only grow; a ramp that ends above a limit would be hidden by the
-//     end of the run otherwise.
+//     ends at: the demand one order makes on it, measured, times that
+//     rate, over the limit. A queue offered more than it serves can only
+//     grow; a ramp that ends above a limit would be hidden by the end of
+//     the run otherwise.
 //
 // # The search
 //
@@ -81,8 +88,11 @@
 // # Constraints and the binding one
 //
 // Every probe measures each limit's use (constraints.go): the demand per
-// order (requests, invocations, busy seconds) times the rate, over the
-// limit.
+// order (requests, invocations, busy seconds: the invocations offered to
+// a handler times its mean processing time) times the rate, over the
+// limit. The demand per order is the whole run's, but for a scenario with
+// faults, where it is the end of the traffic's, so that a fault earlier
+// in the run does not water it down.
 //
 //	putevents-quota      an account's PutEvents requests/s (every request it makes per order:
 //	                     an order service publishes Order.Created and Order.Updated)

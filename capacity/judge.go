@@ -20,9 +20,9 @@ import (
 //   - no backlog grows without bound over the traffic (trend.go).
 var criteriaText = []string{
 	"every expectation of the scenario that bounds harm holds (the skipped ones are listed)",
-	"the ledger balances and nothing is lost (outside the fault windows, when the scenario has faults)",
-	"nothing is still in flight at the cut-off",
-	fmt.Sprintf("no backlog grows without bound: handler backlogs, the quotas' token buckets (delayed invocations, throttled requests), retries waiting and deliveries in flight, judged by their trend over the end of the traffic (its last quarter, at least 30 s): growth of %g%% of the time elapsed or more", MinGrowth*100),
+	"the ledger balances and nothing is lost (outside the fault windows, when the scenario has faults; loss by a cause the scenario asserts, like loss.oversized > 0, does not count)",
+	"nothing is still in flight at the cut-off (for a scenario without faults)",
+	fmt.Sprintf("no backlog grows without bound: handler backlogs, the quotas' token buckets (delayed invocations, throttled requests), retries waiting and deliveries in flight, judged by their trend over the end of the traffic (its last quarter, at least 30 s): growth of %g%% of the time elapsed or more, well above the gauge's own noise, to heights it had not reached before", MinGrowth*100),
 	"no limit is asked for more than it serves at the rate the traffic ends at (the demand per order, measured, times that rate)",
 }
 

@@ -11,11 +11,15 @@ import (
 
 func testdataScenario(t *testing.T, name string) *scenarios.Scenario {
 	t.Helper()
-	sc, err := scenarios.LoadFile(filepath.Join("testdata", name+".yaml"), scenarios.LoadOptions{})
+	sc, err := testdataScenarioErr(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sc
+}
+
+func testdataScenarioErr(name string) (*scenarios.Scenario, error) {
+	return scenarios.LoadFile(filepath.Join("testdata", name+".yaml"), scenarios.LoadOptions{})
 }
 
 // TestRunIsDeterministic: the same scenario and seed give a

@@ -55,16 +55,18 @@ func QuotasFor(sc *scenarios.Scenario, region string) []report.Quota {
 	if inv <= 0 {
 		inv = topology.InvocationsTPSByRegion(region)
 	}
-	return Quotas(sc.Topology.Accounts, put, inv)
+	return Quotas(sc.Topology.Accounts, func(string) (float64, float64) { return put, inv })
 }
 
-// Quotas lists the PutEvents and invocations quotas of every account.
-func Quotas(accounts []topology.Account, putEventsTPS, invocationsTPS float64) []report.Quota {
+// Quotas lists the PutEvents and invocations quotas of every account, as
+// of says them (an account's own may differ from the others').
+func Quotas(accounts []topology.Account, of func(account string) (putEventsTPS, invocationsTPS float64)) []report.Quota {
 	out := make([]report.Quota, 0, 2*len(accounts))
 	for _, a := range accounts {
+		put, inv := of(a.Name)
 		out = append(out,
-			report.Quota{Name: report.QuotaPutEvents, Account: a.Name, Limit: putEventsTPS},
-			report.Quota{Name: report.QuotaInvocations, Account: a.Name, Limit: invocationsTPS})
+			report.Quota{Name: report.QuotaPutEvents, Account: a.Name, Limit: put},
+			report.Quota{Name: report.QuotaInvocations, Account: a.Name, Limit: inv})
 	}
 	return out
 }

@@ -44,6 +44,11 @@
 // rate is zero Λ is flat, and Λ⁻¹ skips to the end of the flat stretch,
 // so no order is ever placed where the rate is zero.
 //
+// [Scale] multiplies every rate of a shape and [Stretch] every duration,
+// keeping its type (a scaled ramp is a ramp); [Profile.Peak] is its
+// highest rate. A capacity search runs the scenario's own traffic, scaled
+// to the rate it probes.
+//
 // # Arrival processes
 //
 // Both processes place order k (k = 0, 1, 2, ...) by inverting Λ:

@@ -202,6 +202,18 @@
 // recovered". Overlapping or close faults share their recovery: the
 // system is judged, not the fault.
 //
+// # Capacity
+//
+// [Capacity] is the answer of a capacity search (package capacity), the
+// capacity.json contract documented in docs/capacity.md: the sustainable
+// rate, the binding [CapacityConstraint] and the headroom of the others,
+// the next steps, every probe and the cost per million orders with its
+// price table. [Capacity.WriteJSON] writes it like results.json:
+// indented, lists never null, nothing of the machine in it.
+// [Recorder.InFlight] is the ledger's in flight at any moment of a run
+// (a capacity search watches it grow or not), [Condition.ObserveIn] an
+// expectation's metric as a number.
+//
 // # Determinism
 //
 // The same calls give byte-identical results.json: maps are written with

@@ -21,6 +21,7 @@ type ServiceSpec struct {
 	Processing  units.Dist        `yaml:"processing,omitempty" doc:"Processing time per event, e.g. lognormal(median=5s, p99=6s). Default lognormal(median=20ms, p99=200ms)."`
 	Concurrency int               `yaml:"concurrency,omitempty" doc:"Concurrent invocations; further events wait. Default 1000."`
 	Failure     units.Probability `yaml:"failure,omitempty" doc:"Probability that an invocation fails (and is retried)."`
+	MaxRate     units.Rate        `yaml:"max_rate,omitempty" doc:"Throughput limit of the service's target, e.g. 300/s (an API destination's invocation rate): invocations over it fail with THROTTLING and EventBridge retries them under the retry policy. Default: none."`
 	Idempotency IdempotencySpec   `yaml:"idempotency,omitempty" doc:"How the service deduplicates what it consumes."`
 	Retry       *RetrySpec        `yaml:"retry,omitempty" doc:"Retry policy of the rule target that invokes it."`
 	DLQ         string            `yaml:"dlq,omitempty" doc:"Dead-letter queue of that target (account/queue)."`

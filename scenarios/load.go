@@ -83,6 +83,8 @@ type Service struct {
 	Processing rng.Dist
 	// FailureProbability is the chance that one processing fails.
 	FailureProbability float64
+	// MaxRate is the throughput limit of its target, per second (0: none).
+	MaxRate float64
 }
 
 // Idempotency is a service's deduplication strategy.

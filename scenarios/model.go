@@ -23,6 +23,10 @@ type Model struct {
 	PutEventsBurst   int
 	InvocationsTPS   float64
 	InvocationsBurst int
+	// AccountQuotas are single accounts' own quotas, as AWS raises them
+	// per account and Region: busdrill capacity's overrides set them
+	// (the file format has no such key).
+	AccountQuotas []AccountQuota
 	// MaxRequestBytes is the PutEvents request size limit; 0 is the
 	// default (event.DefaultMaxRequestBytes).
 	MaxRequestBytes int
@@ -45,6 +49,14 @@ type Model struct {
 	ArchiveLag rng.Dist
 	// ReplayNewIDs gives replayed events new ids.
 	ReplayNewIDs bool
+}
+
+// AccountQuota is one account's own quotas; a zero rate keeps the
+// scenario's (and its burst goes with it).
+type AccountQuota struct {
+	Account                          string
+	PutEventsTPS, InvocationsTPS     float64
+	PutEventsBurst, InvocationsBurst int
 }
 
 // Latency are the per-hop latency distributions of a [Model]

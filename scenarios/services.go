@@ -69,6 +69,7 @@ func addServices(f *File, t *topology.Topology, loc *locator, errs *yamlstrict.E
 			On: sp.On, Emit: sp.Emit, EmitTo: sp.EmitTo, Relay: sp.Relay,
 			Idempotency: Idempotency{Strategy: sp.Idempotency.Strategy, Window: sp.Idempotency.Window.D()},
 			Concurrency: sp.Concurrency, Processing: distOrNil(sp.Processing), FailureProbability: sp.Failure.Float(),
+			MaxRate: sp.MaxRate.PerSecond(),
 		}
 		if svc.Idempotency.Strategy == "" {
 			svc.Idempotency.Strategy = IdempotencyNone

@@ -46,6 +46,11 @@ var rules = []rule{
 		{"github.com/aws/", "the AWS SDK"}, {module + "/live/awsclients", "the AWS clients"}}},
 	// The session runs the fault schedule, not the other way round.
 	{packages: []string{"./live/schedule"}, forbidden: []prefix{{module + "/live/session", "the live session"}}},
+	// A capacity search runs on the model alone: it reaches neither AWS
+	// nor the orchestration layer (the CLI writes its answer).
+	{packages: []string{"./capacity/..."}, forbidden: []prefix{
+		{"github.com/aws/", "the AWS SDK"}, {module + "/live", "the live runtime"},
+		{module + "/runner", "the orchestration layer"}, {module + "/cmd", "the CLI"}}},
 	// The live runtime does not run on the simulator's model (what both
 	// read, such as the Region quotas, lives in topology).
 	{packages: []string{"./live/drill"}, forbidden: []prefix{{module + "/sim/backbone", "the simulator's model"}}},

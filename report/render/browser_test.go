@@ -46,6 +46,9 @@ func TestReportInBrowser(t *testing.T) {
 		{"compare", func(b *bytes.Buffer) error {
 			return CompareHTML(b, base, r, Compare(base, r, DefaultTolerances()), Meta{})
 		}},
+		{"capacity", func(b *bytes.Buffer) error {
+			return CapacityHTML(b, capacityFixture(t), Meta{Command: "busdrill capacity launch-day-ramp --seed 1 --next 2"})
+		}},
 	}
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {

@@ -64,10 +64,23 @@
 // see Merge. The merged results carry no expectations until Evaluate is
 // called on them with the scenario's conditions.
 //
+// # Capacity
+//
+// CapacityHTML(w, c, meta) writes capacity.html, the page of a capacity
+// search (report.Capacity), in report.html's style and under the same
+// rules (inline CSS and SVG, no script, nothing fetched): the sustainable
+// rate and what binds, with the evidence; end-to-end p99, loss and the
+// peak handler backlog against rate (log scale), one line per step of the
+// search with each step's answer marked by a dashed line, passes as dots
+// and failures as crosses; the headroom; the next steps; the cost with
+// its prices' sources; every probe; and what sustainable meant. The
+// headless-browser test loads it with the other pages.
+//
 // # Progress
 //
 // NewProgress(w, enabled) is the live progress line of a long run (virtual
 // time, orders, rate, time left), drawn by github.com/schollz/progressbar;
 // Update has the signature of world.Options.Progress. IsTerminal says
-// whether to enable it.
+// whether to enable it. NewCapacityProgress is a capacity search's line:
+// the step, the probe and the rate it tries, the bracket so far.
 package render

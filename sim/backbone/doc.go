@@ -63,7 +63,15 @@
 // Region) delays invocations, never drops them (ThrottledRules). Default
 // quotas come from the Region tables [topology.PutEventsTPSByRegion] and
 // [topology.InvocationsTPSByRegion]; burst defaults to one second's worth
-// (UNCONFIRMED).
+// (UNCONFIRMED). Params.AccountQuotas raise or lower them for single
+// accounts, as AWS does per account and Region.
+//
+// Target throughput (§2.2): a handler with HandlerSpec.MaxRate accepts
+// at most that many invocations per second (a token bucket one second
+// deep: an API destination's invocation rate, a downstream API's limit);
+// an invocation over it fails with THROTTLING and is retried under the
+// target's retry policy, so a target pushed past its throughput ends in
+// retry exhaustion or event age.
 //
 // Delivery (§5): at least once, no ordering guarantee (latencies are
 // independent draws). With DuplicateProbability a successful invocation
@@ -149,7 +157,9 @@
 //	ReplayNewIDs            false       UNCONFIRMED
 //	MaxActiveReplays        10          [UG23]
 //	HandlerSpec             concurrency 1,000; process lognormal 20 ms / 200 ms;
-//	                        failure 0; retries after 1 min and 2 min (Lambda async)
+//	                        failure 0; retries after 1 min and 2 min (Lambda async);
+//	                        MaxRate 0 (no throughput limit)
+//	AccountQuotas           none (every account has the quotas above)
 //
 // No latency figure is published (§8): the defaults put a global-bus event
 // into a local-bus handler in about 45 ms median and 80 ms p90, the figure
@@ -161,6 +171,19 @@
 // "retry-jitter", "archive-lag", "handler/<account>/<name>"; and, created
 // when a fault hook first needs them, "faults/entries/<account>",
 // "faults/latency/<hop>", "faults/latency/<hop>/<ref>", "faults/redrive".
+//
+// # Load
+//
+// [Model.HandlerLoads], [Model.AccountLoads] and [Model.TargetLoads]
+// (load.go) report the model's load at an instant, for a capacity search
+// (busdrill capacity): each handler's busy slots, backlog (and the age of
+// its oldest waiting invocation), processing time started and demand;
+// each account's quotas, PutEvents requests and invocations so far and
+// how far ahead its invocations quota is booked (the delayed
+// invocations, in time); each target's retries waiting and the most
+// retries and greatest age reached under its retry policy. They read
+// state and a few counters kept where a run starts or a retry is
+// scheduled; they change nothing. Script: testdata/loads.txt.
 //
 // # Fault hooks
 //
@@ -304,7 +327,8 @@
 //	params k=v...        before topology: seed, lag, dup, put-tps, put-burst,
 //	                     inv-tps, inv-burst, max-bytes, latency=default,
 //	                     archive-lag, replay-start, replay-interval,
-//	                     denied-code, backoff=BASE,CAP,JITTER
+//	                     denied-code, backoff=BASE,CAP,JITTER; one account's
+//	                     quotas: account=A account-put-tps=T account-inv-tps=T
 //	topology [reference=N services=a,b]
 //	                     builds the model; input lines add to the topology:
 //	                       account NAME ID [org=O]
@@ -314,7 +338,8 @@
 //	                              [retries=N] [max-age=S]
 //	                       queue ACCT/NAME
 //	                       handler ACCT/NAME [concurrency=N] [process=D]
-//	                              [fail=P] [retries=N] [publish=TYPE@BUS]
+//	                              [fail=P] [retries=N] [max-rate=R]
+//	                              [publish=TYPE@BUS]
 //	                       archive NAME bus=REF [retention=DAYS] [pattern=JSON]
 //	                     prints validation problems or a summary
 //	routes sender=A bus=B   + entry lines: topology expected routes
@@ -335,6 +360,7 @@
 //	handler-failure handler=H p=P
 //	start-replay name=N archive=A bus=B start=DUR end=DUR [rules=a,b]
 //	describe-replay name=N
+//	loads                the model's load now (load.go)
 //
 // and the fault hooks' (script_faults_test.go):
 //

@@ -181,9 +181,9 @@ func (m *Model) setQuota(verb, account string, tps float64, burst int, inv bool)
 	if !(tps > 0) {
 		desc += "default "
 		if inv {
-			tps, burst = m.p.InvocationsTPS, m.p.InvocationsBurst
+			tps, burst = as.quota.InvocationsTPS, as.quota.InvocationsBurst
 		} else {
-			tps, burst = m.p.PutEventsTPS, m.p.PutEventsBurst
+			tps, burst = as.quota.PutEventsTPS, as.quota.PutEventsBurst
 		}
 	}
 	desc += fmtQuota(tps, burst)

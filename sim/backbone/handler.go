@@ -20,6 +20,10 @@ type handlerState struct {
 	outage   string
 	stalled  bool // StallHandler: start no run
 	call     HandlerCall
+	// rate is the handler's throughput limit (HandlerSpec.MaxRate; an
+	// unlimited bucket without one).
+	rate bucket
+	load handlerLoad // counters for HandlerLoads (load.go)
 }
 
 // HandlerCall is what a handler's OnSuccess receives: the event and a way
@@ -94,6 +98,7 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 			arn: topology.FunctionARN(m.region, m.accounts[a].id, h.Name),
 		}
 		hs.call = HandlerCall{m: m, Handler: ref, Account: m.accounts[a].name, acct: a}
+		hs.rate = newBucket(spec.MaxRate, 0)
 		m.handlers = append(m.handlers, hs)
 	}
 	return nil
@@ -116,7 +121,16 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 		m.emit(o)
 	}
 	e.kind = evHandlerDone
-	m.eng.After(sample(h.spec.Process, h.r), e)
+	d := sample(h.spec.Process, h.r)
+	h.load.work += d
+	h.load.runs++
+	m.eng.After(d, e)
+}
+
+// handlerRetry resubmits a run the handler retries itself.
+func (m *Model) handlerRetry(e ev) {
+	m.handlers[m.buses[e.bus].rules[e.rule].targets[e.tgt].handler].load.retrying--
+	m.handlerSubmit(e)
 }
 
 // handlerDone ends a run: success delivers (and calls the business
@@ -134,6 +148,7 @@ func (m *Model) handlerDone(e ev) {
 			d := h.spec.RetryDelays[e.attempt]
 			e.attempt++
 			e.kind = evHandlerRetry
+			h.load.retrying++
 			m.eng.After(d, e)
 		} else if !e.dup {
 			if o := m.at(m.begin(KindDropped, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {

@@ -107,6 +107,9 @@ type record struct {
 type accountState struct {
 	name, id string
 	info     topology.Account
+	// quota is the account's configured quotas (Params, with its
+	// AccountQuotas entry); the buckets hold the quotas in force.
+	quota    AccountQuota
 	put, inv bucket
 	metrics  [numAccountMetrics]uint64
 }
@@ -156,6 +159,7 @@ type targetState struct {
 	// gen counts the slot's uses; removed marks a free slot (runtime.go).
 	gen     uint16
 	removed bool
+	load    targetLoad // counters for TargetLoads (load.go)
 }
 
 type queueState struct {
@@ -204,10 +208,11 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 
 	for i := range t.Accounts {
 		a := &t.Accounts[i]
+		q := m.accountQuota(a.Name)
 		m.accounts = append(m.accounts, accountState{
-			name: a.Name, id: a.ID, info: *a,
-			put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
-			inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
+			name: a.Name, id: a.ID, info: *a, quota: q,
+			put: newBucket(q.PutEventsTPS, q.PutEventsBurst),
+			inv: newBucket(q.InvocationsTPS, q.InvocationsBurst),
 		})
 	}
 	for i := range t.Queues {
@@ -317,12 +322,6 @@ func (m *Model) Topology() *topology.Topology { return m.topo }
 // sharing the model's compiled patterns.
 func (m *Model) Router() *topology.Router { return m.router }
 
-// Quotas returns the PutEvents and invocations quotas in force per
-// account, in requests (invocations) per second, defaults applied.
-func (m *Model) Quotas() (putEventsTPS, invocationsTPS float64) {
-	return m.p.PutEventsTPS, m.p.InvocationsTPS
-}
-
 // Region returns the Region the model runs in.
 func (m *Model) Region() string { return m.region }
 
@@ -394,7 +393,7 @@ func (m *Model) dispatch(e ev) {
 	case evHandlerDone:
 		m.handlerDone(e)
 	case evHandlerRetry:
-		m.handlerSubmit(e)
+		m.handlerRetry(e)
 	case evControl:
 		f := m.control[0]
 		m.control[0] = nil

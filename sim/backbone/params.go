@@ -93,6 +93,10 @@ type Params struct {
 	// Handlers describe the behaviour of the topology's handlers; a
 	// handler without a spec gets DefaultHandlerSpec.
 	Handlers []HandlerSpec
+
+	// AccountQuotas override the quotas above for single accounts (AWS
+	// raises a quota per account and Region); see AccountQuota.
+	AccountQuotas []AccountQuota
 }
 
 // Latency are the distributions (in nanoseconds) of each hop. The
@@ -177,6 +181,13 @@ type HandlerSpec struct {
 	// successfully; it may publish with c.PutEvents as the handler's
 	// account. Nil means nothing.
 	OnSuccess func(c *HandlerCall)
+	// MaxRate, when positive, is the target's throughput limit in
+	// invocations per second (an API destination's invocation rate, a
+	// downstream API's rate limit), as a token bucket one second deep: an
+	// invocation over it fails with THROTTLING, and EventBridge retries
+	// it under the target's retry policy (eventbridge-model.md §2.2,
+	// target-side throttling). Zero: no limit.
+	MaxRate float64
 	// FailsOn, when set, is a poison predicate: every run on an event it
 	// reports (a pure function of the envelope) fails, with Cause "poison",
 	// whatever FailureProbability; the handler's retries apply, then the

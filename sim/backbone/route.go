@@ -124,6 +124,7 @@ func (m *Model) invoke(e ev) {
 		return
 	}
 	if !e.granted { // a retry whose backoff has elapsed
+		m.buses[e.bus].rules[e.rule].targets[e.tgt].load.retrying--
 		m.admit(e)
 		return
 	}
@@ -203,6 +204,12 @@ func (m *Model) attempt(e ev) (code, msg string) {
 		if c := firstNonEmpty(t.outage, h.outage); c != "" {
 			return c, outageMessage(c)
 		}
+		if e.attempt == 0 && !e.dup {
+			h.load.offered++
+		}
+		if !h.rate.allow(m.eng.Now()) {
+			return CodeThrottling, msgTargetRate
+		}
 		if o := m.at(m.begin(KindHandlerAccepted, e.rec), b, int(e.rule), int(e.tgt)); o != nil {
 			o.Attempt, o.Duplicate, o.Hopped = int(e.attempt), e.dup, e.hopped
 			m.emit(o)
@@ -251,6 +258,7 @@ func (m *Model) fail(e ev, code, msg string) {
 					o.Cause, o.Message, o.Attempt, o.Delay = code, msg, int(e.attempt)+1, d
 					m.emit(o)
 				}
+				t.load.retried(int(e.attempt)+1, now.Add(d).Sub(e.at0))
 				e.attempt++
 				e.granted = false
 				m.eng.At(now.Add(d), e)
@@ -258,6 +266,7 @@ func (m *Model) fail(e ev, code, msg string) {
 			}
 		}
 	}
+	t.load.exhausted(exhausted)
 	if t.dlq >= 0 && m.queues[t.dlq].missing {
 		rs.metrics[mInvocationsFailedToBeSentToDlq]++
 	} else if t.dlq >= 0 {

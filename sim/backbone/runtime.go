@@ -69,10 +69,11 @@ func (m *Model) AddAccount(a topology.Account) int {
 		}
 	}
 	i := len(m.accounts)
+	q := m.accountQuota(a.Name)
 	m.accounts = append(m.accounts, accountState{
-		name: a.Name, id: a.ID, info: a,
-		put: newBucket(m.p.PutEventsTPS, m.p.PutEventsBurst),
-		inv: newBucket(m.p.InvocationsTPS, m.p.InvocationsBurst),
+		name: a.Name, id: a.ID, info: a, quota: q,
+		put: newBucket(q.PutEventsTPS, q.PutEventsBurst),
+		inv: newBucket(q.InvocationsTPS, q.InvocationsBurst),
 	})
 	m.names.AddAccount(a.Name, a.ID, i)
 	m.growFaults()

@@ -86,6 +86,7 @@ func init() {
 	for name, f := range faultScriptCommands { // script_faults_test.go
 		scriptCommands[name] = f
 	}
+	scriptCommands["loads"] = cmdLoads // script_loads_test.go
 }
 
 func (h *harness) model(t *testing.T, d *datadriven.TestData) *Model {

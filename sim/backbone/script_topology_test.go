@@ -20,7 +20,7 @@ import (
 //	params seed=1 lag=5s dup=0.5 put-tps=2 put-burst=2 inv-tps=5 inv-burst=1
 //	       max-bytes=262144 latency=default archive-lag=1m replay-start=30s
 //	       replay-interval=1s denied-code=CROSS_ACCOUNT_INGESTION_FAILED
-//	       backoff=1s,9m,0.2
+//	       backoff=1s,9m,0.2 account=A account-put-tps=T account-inv-tps=T
 func cmdParams(t *testing.T, h *harness, d *datadriven.TestData) string {
 	for k, v := range cmdArgs(d) {
 		var err error
@@ -51,6 +51,8 @@ func cmdParams(t *testing.T, h *harness, d *datadriven.TestData) string {
 			h.p.ReplayBucketInterval = mustDuration(t, d, v)
 		case "denied-code":
 			h.p.CrossAccountDeniedCode = v
+		case "account", "account-put-tps", "account-inv-tps":
+			// one account's quotas: below
 		case "backoff":
 			parts := strings.Split(v, ",")
 			h.p.Backoff.Base = mustDuration(t, d, parts[0])
@@ -62,6 +64,19 @@ func cmdParams(t *testing.T, h *harness, d *datadriven.TestData) string {
 		if err != nil {
 			d.Fatalf(t, "%s: %v", k, err)
 		}
+	}
+	if kv := cmdArgs(d); kv["account"] != "" {
+		q := AccountQuota{Account: kv["account"]}
+		for k, dst := range map[string]*float64{"account-put-tps": &q.PutEventsTPS, "account-inv-tps": &q.InvocationsTPS} {
+			if v, ok := kv[k]; ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					d.Fatalf(t, "%s: %v", k, err)
+				}
+				*dst = f
+			}
+		}
+		h.p.AccountQuotas = append(h.p.AccountQuotas, q)
 	}
 	return "ok\n"
 }
@@ -147,7 +162,7 @@ func summarize(tp *topology.Topology) string {
 //	rule ACCOUNT/BUS/RULE [state=DISABLED] pattern=JSON...
 //	target ACCOUNT/BUS/RULE/ID KIND=REF [role=R] [dlq=ACCOUNT/QUEUE] [retries=N] [max-age=SECONDS]
 //	queue ACCOUNT/NAME
-//	handler ACCOUNT/NAME [concurrency=N] [process=DUR] [fail=P] [retries=N] [publish=DETAILTYPE@BUSREF]
+//	handler ACCOUNT/NAME [concurrency=N] [process=DUR] [fail=P] [retries=N] [max-rate=R] [publish=DETAILTYPE@BUSREF]
 //	archive NAME bus=ACCOUNT/BUS [retention=DAYS] [pattern=JSON...]
 //
 // pattern= takes the rest of the line. A bus or rule line naming an
@@ -236,6 +251,8 @@ func (h *harness) parseTopologyLine(line string) error {
 				spec.Process = rng.Constant{Value: float64(dur)}
 			case "fail":
 				spec.FailureProbability, err = strconv.ParseFloat(v, 64)
+			case "max-rate":
+				spec.MaxRate, err = strconv.ParseFloat(v, 64)
 			case "retries":
 				var n int
 				n, err = strconv.Atoi(v)

@@ -30,4 +30,14 @@
 //
 // Events are correlated through detail.metadata (the journey id), never
 // through envelope ids or accounts, exactly as a live run must.
+//
+// # Watching a run
+//
+// Options.Sample receives the run's state at the end of every virtual
+// second (see Sample): orders sent and completed, deliveries in flight,
+// each producer's requests waiting for a retry, the model's load (handler
+// slots, backlogs and work, quota use and how far ahead each token bucket
+// is booked, retries waiting) and the events EventBridge bills. A capacity
+// search judges growth and utilisation from it. Sampling changes nothing:
+// a watched run's results.json is byte-identical to an unwatched one's.
 package world

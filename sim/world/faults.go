@@ -161,7 +161,7 @@ func (f *faults) SetPutEventsQuota(account string, tps float64) error {
 	if err := f.w.model.SetPutEventsQuota(account, tps, 0); err != nil {
 		return err
 	}
-	put, _ := f.w.model.Quotas()
+	put, _, _ := f.w.model.QuotasOf(account)
 	f.quotaChanged(report.QuotaPutEvents, account, tps, put)
 	return nil
 }
@@ -170,7 +170,7 @@ func (f *faults) SetInvocationsQuota(account string, tps float64) error {
 	if err := f.w.model.SetInvocationsQuota(account, tps, 0); err != nil {
 		return err
 	}
-	_, inv := f.w.model.Quotas()
+	_, inv, _ := f.w.model.QuotasOf(account)
 	f.quotaChanged(report.QuotaInvocations, account, tps, inv)
 	return nil
 }

@@ -20,6 +20,11 @@ func ParamsFor(sc *scenarios.Scenario) backbone.Params {
 	m := &sc.Model
 	p.PutEventsTPS, p.PutEventsBurst = m.PutEventsTPS, m.PutEventsBurst
 	p.InvocationsTPS, p.InvocationsBurst = m.InvocationsTPS, m.InvocationsBurst
+	for _, q := range m.AccountQuotas {
+		p.AccountQuotas = append(p.AccountQuotas, backbone.AccountQuota{Account: q.Account,
+			PutEventsTPS: q.PutEventsTPS, PutEventsBurst: q.PutEventsBurst,
+			InvocationsTPS: q.InvocationsTPS, InvocationsBurst: q.InvocationsBurst})
+	}
 	if m.MaxRequestBytes != 0 {
 		p.MaxRequestBytes = m.MaxRequestBytes
 	}
@@ -54,6 +59,7 @@ func ParamsFor(sc *scenarios.Scenario) backbone.Params {
 			h.Process = svc.Processing
 		}
 		h.FailureProbability = svc.FailureProbability
+		h.MaxRate = svc.MaxRate
 		p.Handlers = append(p.Handlers, h)
 	}
 	return p

@@ -38,6 +38,9 @@ type Options struct {
 	// (a pilot run: see runner.Estimate); the run still drains to its
 	// cut-off, and plans only those orders.
 	MaxOrders int64
+	// Sample, when set, receives the run's state at the end of every
+	// virtual second and at the cut-off (see Sample).
+	Sample func(*Sample)
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -96,6 +99,9 @@ type world struct {
 	streams rng.Streams
 	clients map[string]*client
 	faults  *faults
+	// usage and sampled serve Options.Sample (sample.go).
+	usage   *usageMeter
+	sampled Sample
 	// replayRules are the rule filters of the replays started, by name.
 	replayRules     map[string][]string
 	maxRequestBytes int
@@ -174,18 +180,24 @@ func build(opts Options) (*world, error) {
 		w.trace = backbone.NewTraceWriter(opts.Trace)
 		obs = backbone.Multi(obs, w.trace)
 	}
+	if opts.Sample != nil {
+		w.usage = &usageMeter{}
+		obs = backbone.Multi(obs, w.usage)
+	}
 	w.model, err = backbone.New(sc.Topology, params, obs)
 	if err != nil {
 		return nil, err
 	}
 	w.router = w.model.Router()
 
-	put, inv := w.model.Quotas()
 	w.rec = actors.Plan{
 		Scenario: sc, Target: "sim", Version: opts.Version, Shard: opts.Shard,
 		Traffic: w.traffic.Duration(), Cutoff: w.cutoff.Duration(),
 		ControlPlaneLag: params.ControlPlaneLag,
-		Quotas:          actors.Quotas(sc.Topology.Accounts, put, inv),
+		Quotas: actors.Quotas(sc.Topology.Accounts, func(a string) (float64, float64) {
+			put, inv, _ := w.model.QuotasOf(a)
+			return put, inv
+		}),
 	}.Recorder()
 	w.journeys = actors.NewJourneys(w.rec, stride)
 	w.profile = profile
@@ -215,6 +227,9 @@ func (w *world) run() {
 		}
 		if w.opts.Progress != nil {
 			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.journeys.Completed())
+		}
+		if w.opts.Sample != nil {
+			w.sample(t.Duration())
 		}
 		if w.stopped() {
 			return

@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -216,12 +217,12 @@ func judgeLoss(v *verdict, sc *scenarios.Scenario, res *report.Results, w *watch
 		return
 	}
 	var causes []string
-	for _, c := range sortedKeys(byCause) {
+	for _, c := range slices.Sorted(maps.Keys(byCause)) {
 		causes = append(causes, fmt.Sprintf("%s %s", c, count(byCause[c])))
 	}
 	reason := fmt.Sprintf("%s deliveries lost%s (%s)", count(lost), where, strings.Join(causes, ", "))
 	var imp []key
-	for _, a := range sortedKeys(throttledFrom) {
+	for _, a := range slices.Sorted(maps.Keys(throttledFrom)) {
 		imp = append(imp, key{KindPutEventsQuota, a})
 	}
 	for _, t := range w.last.Targets {
@@ -236,15 +237,6 @@ func judgeLoss(v *verdict, sc *scenarios.Scenario, res *report.Results, w *watch
 		}
 	}
 	v.fail(reason, imp...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // count prints a count with thousands separators: 12,345.

@@ -165,14 +165,3 @@ func (e *events) targetByConsumer(ref string) *ebTarget {
 	}
 	return nil
 }
-
-// sortedKeys returns a map's keys, sorted: listings never depend on map
-// order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

@@ -48,6 +48,11 @@ func NewService(spec scenarios.Service, f *loadgen.Factory, stride uint64) (*Ser
 	return s, nil
 }
 
+// Retire forgets what the service's idempotency remembers of journey j:
+// the runtime retires a journey once no delivery of it can come (see
+// Journeys).
+func (s *Service) Retire(j uint64) { s.dedupe.Retire(j) }
+
 // Emits reports the journey step the service publishes, if any.
 func (s *Service) Emits() (loadgen.Kind, bool) { return s.emit, s.emits }
 

@@ -71,7 +71,7 @@ func (m *Model) archiveIngest(a int, rec *record) {
 			return
 		}
 	}
-	m.eng.After(sample(m.p.ArchiveLag, m.rArchive), ev{kind: evArchive, rec: rec, bus: int32(a)})
+	m.pushAfter(sample(m.p.ArchiveLag, m.rArchive), ev{kind: evArchive, rec: rec, bus: int32(a)})
 }
 
 // match matches the event of rec against mt, into m.hits' buffer. It
@@ -85,6 +85,7 @@ func (m *Model) match(mt *pattern.Matcher, rec *record) ([]int, error) {
 func (m *Model) archiveAppend(a int, rec *record) {
 	as := &m.archives[a]
 	as.events = append(as.events, rec)
+	m.ref(rec)
 	if as.retention > 0 {
 		cut := m.Wall(m.Now()).Add(-as.retention)
 		n := 0
@@ -92,6 +93,9 @@ func (m *Model) archiveAppend(a int, rec *record) {
 			n++
 		}
 		if n > 0 {
+			for _, old := range as.events[:n] {
+				m.unref(old)
+			}
 			k := copy(as.events, as.events[n:])
 			clear(as.events[k:])
 			as.events = as.events[:k]
@@ -193,6 +197,7 @@ func (m *Model) replayStep(r int) {
 		for _, rec := range as.events {
 			if t := rec.env.Time; !t.Before(rs.start) && t.Before(rs.end) {
 				rs.events = append(rs.events, rec)
+				m.ref(rec)
 			}
 		}
 		sort.SliceStable(rs.events, func(i, j int) bool {
@@ -226,7 +231,7 @@ func (m *Model) replayStep(r int) {
 			m.at(o, as.bus, -1, -1)
 			m.emit(o)
 		}
-		m.eng.After(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
+		m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
 	}
 	rs.next++
 	if rs.next == len(rs.buckets) {
@@ -239,6 +244,9 @@ func (m *Model) replayStep(r int) {
 func (m *Model) replayDone(r int) {
 	rs := &m.replays[r]
 	rs.state = ReplayCompleted
+	for _, rec := range rs.events {
+		m.unref(rec)
+	}
 	rs.events, rs.buckets = nil, nil
 	m.replayObserve(r)
 }

@@ -282,8 +282,10 @@
 // Memory is proportional to the events in flight: the model keeps no
 // per-event history (dedupe belongs to consumers), but for archives and
 // dead-letter queues, which keep their events (DLQ messages until
-// redriven: memory grows with the failures). Scheduling never
-// allocates; the one allocation per published event is its record (the
+// redriven: memory grows with the failures). A [Holder] (Params.Holds)
+// learns which events the model still holds, counted by reference on
+// each event's record: a harness then knows when nothing of a journey is
+// left, and forgets it. Scheduling never allocates; the one allocation per published event is its record (the
 // envelope with its id inline), shared by every bus, rule and target it
 // reaches. PutEvents keeps the entries' Detail and Resources slices:
 // callers must not modify them afterwards. PutEvents allocates the results

@@ -483,7 +483,7 @@ func (m *Model) StallHandler(handler string, stalled bool) error {
 	h.stalled = stalled
 	m.applied(m.accounts[h.acct].name, "StallHandler "+handler+" "+strconv.FormatBool(stalled))
 	for !h.stalled && h.busy < h.spec.Concurrency && h.backlog.len() > 0 {
-		m.handlerStart(h, m.unpark(&h.backlog))
+		m.startWaiting(h)
 	}
 	return nil
 }
@@ -553,6 +553,7 @@ func (m *Model) deadLetter(e ev, q int, code, msg, exhausted string) {
 		ExhaustedRetryCondition: exhausted, RetryAttempts: int(e.attempt),
 		rec: e.rec, bus: e.bus, rule: e.rule, tgt: e.tgt, gen: e.gen, hopped: e.hopped,
 	})
+	m.ref(e.rec)
 }
 
 // DLQMessages returns a copy of the messages in queue (a queue reference
@@ -621,7 +622,8 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 			}
 		}
 		t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
-		m.eng.After(sample(t.lat, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+		m.pushAfter(sample(t.lat, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+		m.unref(x.rec) // the message left the queue
 	}
 	return n, nil
 }

@@ -116,7 +116,7 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 		m.emit(o)
 	}
 	e.kind = evHandlerDone
-	m.eng.After(sample(h.spec.Process, h.r), e)
+	m.pushAfter(sample(h.spec.Process, h.r), e)
 }
 
 // handlerDone ends a run: success delivers (and calls the business
@@ -134,7 +134,7 @@ func (m *Model) handlerDone(e ev) {
 			d := h.spec.RetryDelays[e.attempt]
 			e.attempt++
 			e.kind = evHandlerRetry
-			m.eng.After(d, e)
+			m.pushAfter(d, e)
 		} else if !e.dup {
 			if o := m.at(m.begin(KindDropped, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
 				o.Cause, o.Attempt = CauseHandlerFailed, int(e.attempt)
@@ -150,7 +150,7 @@ func (m *Model) handlerDone(e ev) {
 		}
 	}
 	if h.backlog.len() > 0 && !h.stalled {
-		m.handlerStart(h, m.unpark(&h.backlog))
+		m.startWaiting(h)
 	}
 	if !failed && h.spec.OnSuccess != nil {
 		c := &h.call

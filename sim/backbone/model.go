@@ -48,6 +48,9 @@ type Model struct {
 
 	fault faults // fault hooks' state (faults.go)
 
+	// holds is Params.Holds (see holds.go).
+	holds Holder
+
 	scratch pattern.Scratch
 	// detailScratch is the scanner state for validating PutEvents details.
 	detailScratch event.Flat
@@ -101,7 +104,10 @@ type record struct {
 	at     sim.Time // when PutEvents accepted it
 	sender int32    // account index of the publisher
 	replay int32    // replay index, or -1
-	id     [36]byte
+	// refs counts what refers to the record: scheduled engine events,
+	// backlog entries, archives, replays, DLQ messages (see holds.go).
+	refs int32
+	id   [36]byte
 }
 
 type accountState struct {
@@ -182,7 +188,7 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		return nil, err
 	}
 	p.fill()
-	m := &Model{p: p, topo: t, router: router, names: newNames(t), obs: obs, roles: map[string]int{}}
+	m := &Model{p: p, topo: t, router: router, names: newNames(t), obs: obs, roles: map[string]int{}, holds: p.Holds}
 	m.epoch = p.Epoch
 	if m.epoch.IsZero() {
 		m.epoch = sim.Epoch
@@ -344,6 +350,9 @@ func (m *Model) Step() bool {
 		return false
 	}
 	m.dispatch(e)
+	if e.rec != nil {
+		m.unref(e.rec) // the scheduled event's reference (see push)
+	}
 	return true
 }
 

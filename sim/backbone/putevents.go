@@ -183,7 +183,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 		}
 		return event.Result{EventID: rec.env.ID}
 	}
-	m.eng.After(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
+	m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
 	return event.Result{EventID: rec.env.ID}
 }
 

@@ -113,7 +113,7 @@ func (m *Model) admit(e ev) {
 	}
 	e.kind = evInvoke
 	e.granted = true
-	m.eng.At(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
+	m.push(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
 }
 
 // invoke is one attempt to deliver to a target.
@@ -229,7 +229,7 @@ func (m *Model) maybeDuplicate(e ev) {
 	}
 	t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
 	e.dup = true
-	m.eng.After(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+	m.pushAfter(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
 }
 
 // fail handles a failed attempt: retry a retryable error while the retry
@@ -253,7 +253,7 @@ func (m *Model) fail(e ev, code, msg string) {
 				}
 				e.attempt++
 				e.granted = false
-				m.eng.At(now.Add(d), e)
+				m.push(now.Add(d), e)
 				return
 			}
 		}

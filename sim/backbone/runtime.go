@@ -478,6 +478,9 @@ func (m *Model) DeleteArchive(name string) error {
 				break
 			}
 		}
+		for _, rec := range as.events {
+			m.unref(rec)
+		}
 		as.bus, as.events, as.name = -1, nil, ""
 		return nil
 	}

@@ -30,4 +30,18 @@
 //
 // Events are correlated through detail.metadata (the journey id), never
 // through envelope ids or accounts, exactly as a live run must.
+//
+// # Memory: journeys are retired
+//
+// A journey is held while the model holds an event of it (scheduled,
+// waiting in a backlog, archived, in a dead-letter queue: the model's
+// backbone.Holder reports those) or a producer holds a request of it (a
+// retry, a resend, a producer-timeout duplicate). When the last hold goes,
+// nothing can happen to the journey any more: it is retired, its record,
+// its services' dedupe keys and the recorder's state of it freed (see
+// retire.go). Results are the same as if every journey were kept to the
+// end (TestRetirementChangesNothing), and a run holds what its journeys
+// in flight need: at a steady rate its memory does not grow with its
+// length (TestRetainedHeapIsFlat). A journey whose events stay in an
+// archive stays as long as they do.
 package world

@@ -81,6 +81,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)}},
 	}
 	w.client(o.Origin).publish(now, req)
+	w.retireIfIdle(a.Index)
 	p.next()
 }
 

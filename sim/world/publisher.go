@@ -147,7 +147,11 @@ func fullJitter(r *rand.Rand, d, cap time.Duration) time.Duration {
 	return rng.Duration(rng.Uniform{Max: float64(d)}, r)
 }
 
+// later keeps req to publish at at; its journeys are held until then.
 func (c *client) later(at sim.Time, req *request) {
+	for i := range req.meta {
+		c.w.journeys.Hold(req.meta[i].journey)
+	}
 	slot := len(c.pending)
 	if n := len(c.free); n > 0 {
 		slot, c.free = c.free[n-1], c.free[:n-1]
@@ -158,12 +162,16 @@ func (c *client) later(at sim.Time, req *request) {
 	c.w.model.WakeAt(at, c.id, int64(slot))
 }
 
-// Wake retries or resends the request in slot arg.
+// Wake retries or resends the request in slot arg, then lets its
+// journeys go (what it published, or keeps for later, holds them again).
 func (c *client) Wake(now sim.Time, arg int64) {
 	req := c.pending[arg]
 	c.pending[arg] = nil
 	c.free = append(c.free, int(arg))
 	c.publish(now, req)
+	for i := range req.meta {
+		c.w.release(req.meta[i].journey)
+	}
 }
 
 // accepted records an entry's acceptance.

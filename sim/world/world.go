@@ -39,6 +39,10 @@ type Options struct {
 	// (a pilot run: see runner.Estimate); the run still drains to its
 	// cut-off, and plans only those orders.
 	MaxOrders int64
+
+	// keepJourneys turns retirement off (see retire.go): the tests that
+	// show it changes nothing compare runs with and without it.
+	keepJourneys bool
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -83,6 +87,8 @@ type world struct {
 
 	journeys *actors.Journeys
 	services map[string]*service // by handler reference
+	// serviceList are the services in the scenario's order.
+	serviceList []*service
 	// handlerConsumers caches isHandlerConsumer, by consumer reference.
 	handlerConsumers map[string]bool
 
@@ -152,6 +158,7 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	params.Details = detailCodec{w}
+	params.Holds = holder{w}
 	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
@@ -164,6 +171,7 @@ func build(opts Options) (*world, error) {
 				return nil, err
 			}
 			w.services[s.Handler] = svc
+			w.serviceList = append(w.serviceList, svc)
 			h.OnSuccess = svc.onSuccess
 			w.attachPoison(h)
 			if s.On == w.factory.Type(loadgen.OrderCreated).DetailType {

@@ -273,7 +273,10 @@ func sizeOf(v float64) int {
 // allocated Detail (entries are shared once published, so the detail must
 // not be reused) and tagged with its journey (JourneyTag(o.Index), the
 // journey its detail's metadata names: a caller that changes the detail
-// must change or clear the tag).
+// must change or clear the tag), and marked DetailValid: the details the
+// factory builds are JSON objects within PutEvents' rules by
+// construction (TestEntriesAreValid), so the simulator does not scan
+// them again.
 //
 // An order larger than the config's MaterialiseLimit gets a
 // representative detail and DetailBytes (see FactoryConfig), and no tag:
@@ -290,10 +293,12 @@ func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 		rep.Size = RepresentativePadding + 512
 		e.Detail = f.AppendDetail(make([]byte, 0, rep.Size+512), &rep, k)
 		e.DetailBytes = o.Size
+		e.DetailValid = true
 		return e
 	}
 	e.Detail = f.AppendDetail(f.detailBuf(k, max(o.Size, 384)), o, k)
 	e.Tag = JourneyTag(o.Index)
+	e.DetailValid = true
 	return e
 }
 

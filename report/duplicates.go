@@ -57,7 +57,21 @@ func (r *Recorder) typeIndex(detailType string) int {
 	return i
 }
 
+// consumer returns the consumer's state, creating it on first use. A
+// lookaside cache indexed by where the name's bytes are (see route)
+// answers a caller that passes the same strings again without hashing
+// them.
 func (r *Recorder) consumer(name string) *consumerState {
+	slot := &r.consumerCache[stringSlot(name)%uint(len(r.consumerCache))]
+	if c := *slot; c != nil && c.name == name {
+		return c
+	}
+	c := r.lookupConsumer(name)
+	*slot = c
+	return c
+}
+
+func (r *Recorder) lookupConsumer(name string) *consumerState {
 	if i, ok := r.consumerIdx[name]; ok {
 		return r.consumers[i]
 	}

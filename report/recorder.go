@@ -125,9 +125,10 @@ type Recorder struct {
 	routes     []*routeState
 	routeCache [64]*routeState // see route
 
-	consumerIdx map[string]int32
-	consumers   []*consumerState
-	typeIdx     map[string]int
+	consumerIdx   map[string]int32
+	consumers     []*consumerState
+	consumerCache [64]*consumerState // see consumer
+	typeIdx       map[string]int
 
 	series      []Point
 	step        time.Duration // see SeriesStep

@@ -253,7 +253,8 @@
 // rule-matched, rule-disabled, throttled, forwarded, delivered,
 // handler-accepted, handler-started, handler-failed, retry-scheduled,
 // dead-lettered, dropped, route-lost, control-applied, replay-state,
-// replayed, redriven.
+// replayed, redriven. An observer that needs only some kinds says so
+// ([Selective], [Filter]): the model then does not build the others.
 //
 // For the loss ledger: each (event, consumer) route of the nominal
 // topology (topology.Router.ExpectedRoutes) ends in exactly one of

@@ -613,7 +613,7 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 	for i := range take {
 		x := &take[i]
 		e := ev{kind: evInvoke, rec: x.rec, bus: x.bus, rule: x.rule, tgt: x.tgt, gen: x.gen, hopped: x.hopped, at0: m.Now(), granted: true}
-		if m.obs != nil {
+		if m.want.Has(KindRedriven) {
 			m.downstream = m.nominalFromTarget(e)
 			for _, c := range m.downstream {
 				o := m.at(m.begin(KindRedriven, x.rec), int(e.bus), int(e.rule), int(e.tgt))

@@ -26,7 +26,10 @@ type Model struct {
 
 	eng sim.Engine[ev]
 	obs Observer
-	o   Observation
+	// want are the kinds obs wants (see Selective): the others are not
+	// built.
+	want KindSet
+	o    Observation
 
 	accounts []accountState
 	buses    []busState
@@ -126,8 +129,9 @@ type busState struct {
 	matched        uint64 // MatchedEvents, bus dimension
 	outage         string
 	// matcher matches the rules' patterns (index = rule index; deleted
-	// rules have none).
+	// rules have none); memo remembers its answers (matchmemo.go).
 	matcher *pattern.Matcher
+	memo    matchMemo
 	// deleted: the bus does not exist (deleted, or only named by a
 	// target); its slot is kept for its reference (runtime.go).
 	deleted bool
@@ -189,6 +193,9 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	}
 	p.fill()
 	m := &Model{p: p, topo: t, router: router, names: newNames(t), obs: obs, roles: map[string]int{}, holds: p.Holds}
+	if obs != nil {
+		m.want = kindsOf(obs)
+	}
 	m.epoch = p.Epoch
 	if m.epoch.IsZero() {
 		m.epoch = sim.Epoch
@@ -424,9 +431,9 @@ func (m *Model) dispatch(e ev) {
 func sample(d rng.Dist, r *rand.Rand) time.Duration { return rng.Duration(d, r) }
 
 // begin prepares the shared observation for an event; it returns nil when
-// nobody observes.
+// nobody observes that kind.
 func (m *Model) begin(k Kind, rec *record) *Observation {
-	if m.obs == nil {
+	if !m.want.Has(k) {
 		return nil
 	}
 	m.o = Observation{Kind: k, Time: m.eng.Now()}

@@ -18,6 +18,31 @@ type names struct {
 	handlers map[string]int
 	// acctName[a] is account a's Name, for ResolveBus.
 	acctName []string
+	// resolved[a] is account a's last ResolveBus answer, valid while gen
+	// is what it was then: a producer names the same bus call after call.
+	resolved []resolvedBus
+	gen      uint64
+}
+
+type resolvedBus struct {
+	name       string
+	acct, bus  int
+	gen        uint64
+	remembered bool
+}
+
+// changed invalidates the remembered ResolveBus answers: call it after
+// any change to accounts or buses.
+func (n *names) changed() { n.gen++ }
+
+// setBus names bus b "account/name" (b < 0 removes the name).
+func (n *names) setBus(ref string, b int) {
+	if b < 0 {
+		delete(n.buses, ref)
+	} else {
+		n.buses[ref] = b
+	}
+	n.changed()
 }
 
 func newNames(t *topology.Topology) *names {
@@ -50,6 +75,7 @@ func putFirst(m map[string]int, k string, v int) {
 }
 
 func (n *names) addAccount(name, id string, i int) {
+	n.changed()
 	putFirst(n.accounts, name, i)
 	if id != "" {
 		putFirst(n.accounts, id, i)
@@ -91,6 +117,20 @@ func (n *names) Handler(ref string) (int, bool) {
 // account index (-1 when unknown) and the bus index (-1 when there is no
 // such bus).
 func (n *names) ResolveBus(sender int, name string) (account, bus int) {
+	if sender < len(n.resolved) {
+		if r := &n.resolved[sender]; r.remembered && r.gen == n.gen && r.name == name {
+			return r.acct, r.bus
+		}
+	}
+	account, bus = n.resolveBus(sender, name)
+	for len(n.resolved) <= sender {
+		n.resolved = append(n.resolved, resolvedBus{})
+	}
+	n.resolved[sender] = resolvedBus{name: name, acct: account, bus: bus, gen: n.gen, remembered: true}
+	return account, bus
+}
+
+func (n *names) resolveBus(sender int, name string) (account, bus int) {
 	acct, busName := sender, name
 	switch {
 	case name == "":

@@ -176,6 +176,54 @@ type ObserverFunc func(o *Observation)
 // Observe calls f(o).
 func (f ObserverFunc) Observe(o *Observation) { f(o) }
 
+// KindSet is a set of observation kinds.
+type KindSet uint32
+
+// Every kind must fit in a KindSet.
+const _ = uint(32 - numKinds)
+
+// AllKinds holds every kind.
+const AllKinds = KindSet(1<<numKinds - 1)
+
+// KindsOf returns the set of the kinds given.
+func KindsOf(kinds ...Kind) KindSet {
+	var s KindSet
+	for _, k := range kinds {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has reports whether k is in the set.
+func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
+
+// Selective is an Observer that wants only some kinds of observation:
+// the model does not build the others (a rule match, a handler start:
+// more than a third of a journey's observations are of kinds a harness
+// may not need). Filter wraps an Observer into one.
+type Selective interface {
+	Observer
+	Kinds() KindSet
+}
+
+// Filter returns obs receiving only the observations of the given kinds.
+func Filter(obs Observer, kinds KindSet) Selective { return filtered{obs, kinds} }
+
+type filtered struct {
+	Observer
+	kinds KindSet
+}
+
+func (f filtered) Kinds() KindSet { return f.kinds }
+
+// kindsOf returns the kinds obs wants: all, unless it is Selective.
+func kindsOf(obs Observer) KindSet {
+	if s, ok := obs.(Selective); ok {
+		return s.Kinds()
+	}
+	return AllKinds
+}
+
 // AppendJSON appends o as one JSON object with a fixed field order,
 // omitting empty fields: {"t":ns,"kind":...,...}.
 func (o *Observation) AppendJSON(dst []byte) []byte {
@@ -267,11 +315,18 @@ func (t *TraceWriter) Flush() error {
 	return t.err
 }
 
-// Multi returns an Observer calling each of obs in order.
+// Multi returns an Observer calling each of obs in order, each with the
+// kinds it wants; it wants the union of theirs.
 func Multi(obs ...Observer) Observer {
-	return ObserverFunc(func(o *Observation) {
+	var union KindSet
+	for _, x := range obs {
+		union |= kindsOf(x)
+	}
+	return Filter(ObserverFunc(func(o *Observation) {
 		for _, x := range obs {
-			x.Observe(o)
+			if kindsOf(x).Has(o.Kind) {
+				x.Observe(o)
+			}
 		}
-	})
+	}), union)
 }

@@ -36,7 +36,7 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.archiveIngest(a, rec)
 		}
 	}
-	hits, err := m.match(bs.matcher, rec)
+	hits, err := m.matchBus(bs, rec)
 	if err != nil {
 		if o := m.at(m.begin(KindDropped, rec), b, -1, -1); o != nil {
 			o.Cause, o.Message = CauseMatchBudget, err.Error()
@@ -44,14 +44,13 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 		}
 		return
 	}
-	m.hits = hits
 	var filter []bool
 	if rec.replay >= 0 {
 		filter = m.replays[rec.replay].filter
 	}
 	now := m.eng.Now()
 	matched := false
-	for _, i := range m.hits {
+	for _, i := range hits {
 		if filter != nil && !filter[i] {
 			continue
 		}
@@ -299,7 +298,7 @@ func (m *Model) nominalFromTarget(e ev) []string {
 // ledger's attribution of a loss at (b, i, k) to the routes it cuts.
 // queue is the DLQ holding the event, if any.
 func (m *Model) routeLost(rec *record, b, i, k int, cause, queue string) {
-	if m.obs == nil {
+	if !m.want.Has(KindRouteLost) {
 		return
 	}
 	for _, c := range m.downstream {

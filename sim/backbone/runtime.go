@@ -143,7 +143,7 @@ func (m *Model) CreateBus(ref string) error {
 	}
 	bs.deleted, bs.policy, bs.outage, bs.matched = false, nil, "", 0
 	m.rebuildMatcher(b)
-	m.names.buses[ref] = b
+	m.names.setBus(ref, b)
 	return nil
 }
 
@@ -162,7 +162,7 @@ func (m *Model) DeleteBus(ref string) error {
 		m.clearRule(&bs.rules[i])
 	}
 	m.rebuildMatcher(b)
-	delete(m.names.buses, ref)
+	m.names.setBus(ref, -1)
 	return nil
 }
 

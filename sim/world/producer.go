@@ -5,7 +5,6 @@ import (
 
 	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/chaos"
-	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/topology"
@@ -65,8 +64,9 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w.rec.Sent(a.Index, a.At, now.Duration())
 	w.sent++
 
+	c := w.client(o.Origin)
 	e := w.factory.Entry(&o, loadgen.OrderCreated)
-	e.EventBusName = w.busName(o.Origin, w.trafficBus)
+	e.EventBusName = c.busName(w.trafficBus)
 	if w.faults.hit(a.At, chaos.KindPoison, "") != nil {
 		j.Flags |= flagPoison
 	}
@@ -76,11 +76,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)
 		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
-	req := &request{
-		entries: []event.Entry{e},
-		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)}},
-	}
-	w.client(o.Origin).publish(now, req)
+	c.publishOne(now, e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)})
 	w.retireIfIdle(a.Index)
 	p.next()
 }

@@ -65,10 +65,7 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 	if s.pub.Step == int8(loadgen.DeliveryUpdated) && s.core.Spec.Relay == "" {
 		w.journeys.Emitted(jid, now.Duration())
 	}
-	w.client(s.core.Spec.Account).publish(now, &request{
-		entries: []event.Entry{e},
-		meta:    []sent{{journey: jid, step: s.pub.Step, intended: intended}},
-	})
+	w.client(s.core.Spec.Account).publishOne(now, e, sent{journey: jid, step: s.pub.Step, intended: intended})
 }
 
 // poisoned reports whether a handler's run fails on env because the order

@@ -89,8 +89,10 @@ type world struct {
 	services map[string]*service // by handler reference
 	// serviceList are the services in the scenario's order.
 	serviceList []*service
-	// handlerConsumers caches isHandlerConsumer, by consumer reference.
+	// handlerConsumers caches isHandlerConsumer, by consumer reference;
+	// handlerSlots is its lookaside.
 	handlerConsumers map[string]bool
+	handlerSlots     [32]handlerSlot
 
 	sent        int64
 	interrupted bool
@@ -101,8 +103,9 @@ type world struct {
 	trace    *backbone.TraceWriter
 
 	streams rng.Streams
-	clients map[string]*client
-	faults  *faults
+	// clientList are the accounts' PutEvents clients, by first use.
+	clientList []*client
+	faults     *faults
 	// replayRules are the rule filters of the replays started, by name.
 	replayRules     map[string][]string
 	maxRequestBytes int
@@ -130,7 +133,6 @@ func build(opts Options) (*world, error) {
 		trafficBus:  sc.Traffic.Bus,
 		services:    map[string]*service{},
 		streams:     streams,
-		clients:     map[string]*client{},
 		replayRules: map[string][]string{},
 	}
 	w.faults = newFaults(w, sc.Faults)
@@ -180,7 +182,7 @@ func build(opts Options) (*world, error) {
 		}
 	}
 
-	var obs backbone.Observer = backbone.ObserverFunc(w.observe)
+	var obs backbone.Observer = backbone.Filter(backbone.ObserverFunc(w.observe), observed)
 	if opts.Trace != nil {
 		w.trace = backbone.NewTraceWriter(opts.Trace)
 		obs = backbone.Multi(obs, w.trace)

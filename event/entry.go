@@ -25,6 +25,14 @@ type Entry struct {
 	// the detail must clear it. A model that is not given it (a live
 	// client never sets it; busdrill serve never sees it) validates.
 	DetailValid bool
+	// DetailLazy says the detail was not built: DetailToken is how the
+	// simulator builds it (its Params.Details' Unpack) when something
+	// reads it — a pattern on the detail, a dead-letter queue's messages,
+	// an observer or a handler that asks for it — and DetailBytes is its
+	// exact size meanwhile. A harness value, like Tag: the load generator
+	// leaves unbuilt the details nothing of a run would read.
+	DetailLazy  bool
+	DetailToken uint64
 	Resources   []string
 	// Time is optional; the zero value means "the time of the call".
 	Time time.Time

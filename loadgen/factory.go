@@ -302,6 +302,34 @@ func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 	return e
 }
 
+// LazyEntry is Entry without the detail built: Detail is nil, DetailBytes
+// its exact size (what Entry's would be), and DetailLazy is set; the
+// caller sets DetailToken, by which it rebuilds the detail (AppendDetail)
+// when something reads it. An order past MaterialiseLimit gets Entry's
+// representative, built: it is small.
+func (f *Factory) LazyEntry(o *Order, k Kind) event.Entry {
+	if lim := f.cfg.MaterialiseLimit; lim > 0 && o.Size > lim {
+		return f.Entry(o, k)
+	}
+	t := f.types[k]
+	return event.Entry{
+		EventBusName: f.cfg.EventBusName,
+		Source:       t.Source,
+		DetailType:   t.DetailType,
+		DetailBytes:  f.DetailSize(o, k),
+		DetailValid:  true,
+		DetailLazy:   true,
+		Tag:          JourneyTag(o.Index),
+	}
+}
+
+// DetailSize is the length of the detail of kind k for o (AppendDetail's),
+// without building it: only its head, in the factory's scratch.
+func (f *Factory) DetailSize(o *Order, k Kind) int {
+	f.head = f.appendHead(f.head[:0], o, k)
+	return len(f.head) + f.padding(o, len(f.head)) + len(closing)
+}
+
 // Fixed strings of the detail.
 const padChunk = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" +
 	"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

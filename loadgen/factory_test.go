@@ -314,3 +314,32 @@ func TestEntriesAreValid(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyEntry: a lazy entry is the entry without its detail: the same
+// fields, the detail's exact size, and the same representative past the
+// materialise limit.
+func TestLazyEntry(t *testing.T) {
+	for _, limit := range []int{0, 3000} {
+		cfg := baseConfig()
+		cfg.Payload, cfg.MaterialiseLimit = rng.NewLogNormal(2048, 6144), limit
+		f := mustFactory(t, cfg, 5)
+		for i := uint64(0); i < 500; i++ {
+			o := f.Order(Arrival{Index: i, At: time.Duration(i) * ms})
+			for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+				want := f.Entry(&o, k)
+				got := f.LazyEntry(&o, k)
+				if limit > 0 && o.Size > limit {
+					if got.DetailLazy || !bytes.Equal(got.Detail, want.Detail) || got.DetailBytes != want.DetailBytes {
+						t.Fatalf("order %d %v past the limit: %+v", i, k, got)
+					}
+					continue
+				}
+				if !got.DetailLazy || got.Detail != nil || got.DetailBytes != len(want.Detail) ||
+					got.Tag != want.Tag || got.Source != want.Source || got.DetailType != want.DetailType || !got.DetailValid ||
+					event.EntrySize(&got) != event.EntrySize(&want) {
+					t.Fatalf("order %d %v: lazy %+v, built %+v (%d bytes)", i, k, got, want, len(want.Detail))
+				}
+			}
+		}
+	}
+}

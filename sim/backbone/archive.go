@@ -79,6 +79,9 @@ func (m *Model) archiveIngest(a int, rec *record) {
 // path twice (a duplicate or dotted key): the load generator's details
 // never do, events put through busdrill serve may.
 func (m *Model) match(mt *pattern.Matcher, rec *record) ([]int, error) {
+	if rec.lazy && mt.NeedsDetail() {
+		m.materialise(rec)
+	}
 	return mt.Match(&rec.env, &m.scratch, m.hits[:0])
 }
 
@@ -221,7 +224,8 @@ func (m *Model) replayStep(r int) {
 		to = rs.buckets[rs.next+1]
 	}
 	for _, orig := range rs.events[from:to] {
-		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r)}
+		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r),
+			lazy: orig.lazy, size: orig.size, token: orig.token}
 		rec.env.ReplayName = rs.name
 		if m.p.ReplayNewIDs {
 			m.setID(rec)

@@ -100,7 +100,11 @@ func (b *backlog) pop() waiting {
 func (m *Model) park(q *backlog, e ev) {
 	w := waiting{e: e}
 	if rec := e.rec; m.p.Details != nil && m.packable(rec) {
-		if tok, ok := m.p.Details.Pack(&rec.env, rec.tag); ok {
+		tok, ok := rec.token, rec.lazy
+		if !ok {
+			tok, ok = m.p.Details.Pack(&rec.env, rec.tag)
+		}
+		if ok {
 			if mi := m.metaIndex(&rec.env); mi >= 0 {
 				w.e.rec = nil
 				w.tag, w.token, w.at = rec.tag, tok, rec.at
@@ -140,7 +144,8 @@ func (m *Model) unpark(q *backlog) ev {
 	rec.env.Account = md.account
 	rec.env.Region = md.region
 	rec.env.Time = m.Wall(w.at)
-	rec.env.Detail = m.p.Details.Unpack(nil, w.token)
+	// The detail is built again when something reads it (lazy.go).
+	rec.lazy, rec.token = true, w.token
 	m.ref(rec)
 	if m.holds != nil {
 		m.holds.Release(&rec.env, rec.tag) // the packed entry's holding

@@ -286,7 +286,10 @@
 // redriven: memory grows with the failures). A [Holder] (Params.Holds)
 // learns which events the model still holds, counted by reference on
 // each event's record: a harness then knows when nothing of a journey is
-// left, and forgets it. Scheduling never allocates; the one allocation per published event is its record (the
+// left, and forgets it. A harness that can rebuild details (Params.Details)
+// may publish entries without them (event.Entry.DetailLazy): the model
+// builds a detail only when something reads it (lazy.go). Scheduling
+// never allocates; the one allocation per published event is its record (the
 // envelope with its id inline), shared by every bus, rule and target it
 // reaches. PutEvents keeps the entries' Detail and Resources slices:
 // callers must not modify them afterwards. PutEvents allocates the results

@@ -507,6 +507,9 @@ func (m *Model) SetPoison(handler string, failsOn func(env *event.Envelope) bool
 // a poison predicate shifts nothing in the handler's stream.
 func (m *Model) runFails(h *handlerState, rec *record) (bool, string) {
 	failed := h.spec.FailureProbability > 0 && h.r.Float64() < h.spec.FailureProbability
+	if h.spec.FailsOn != nil {
+		m.materialise(rec)
+	}
 	if h.spec.FailsOn != nil && h.spec.FailsOn(&rec.env) {
 		return true, CausePoison
 	}
@@ -565,6 +568,9 @@ func (m *Model) DLQMessages(queue string) []DLQMessage {
 	q, ok := m.names.Queue(queue)
 	if !ok || m.fault.dlq == nil || len(m.fault.dlq[q]) == 0 {
 		return nil
+	}
+	for i := range m.fault.dlq[q] {
+		m.materialise(m.fault.dlq[q][i].rec)
 	}
 	return append([]DLQMessage(nil), m.fault.dlq[q]...)
 }

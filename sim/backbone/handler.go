@@ -40,6 +40,16 @@ type HandlerCall struct {
 	// Attempt is the handler's retry number of this run (0 first).
 	Attempt int
 	acct    int
+	rec     *record
+}
+
+// Detail returns the event's detail, building it first if the model had
+// not (see event.Entry.DetailLazy): Env.Detail is nil until then.
+func (c *HandlerCall) Detail() []byte {
+	if c.rec != nil {
+		c.m.materialise(c.rec)
+	}
+	return c.Env.Detail
 }
 
 // Now returns the virtual time of the call.
@@ -155,8 +165,8 @@ func (m *Model) handlerDone(e ev) {
 	if !failed && h.spec.OnSuccess != nil {
 		c := &h.call
 		c.Consumer = m.buses[e.bus].rules[e.rule].targets[e.tgt].consumer
-		c.Env, c.Tag, c.Duplicate, c.Attempt = &e.rec.env, e.rec.tag, e.dup, int(e.attempt)
+		c.Env, c.Tag, c.Duplicate, c.Attempt, c.rec = &e.rec.env, e.rec.tag, e.dup, int(e.attempt), e.rec
 		h.spec.OnSuccess(c)
-		c.Env, c.Tag = nil, 0
+		c.Env, c.Tag, c.rec = nil, 0, nil
 	}
 }

@@ -110,7 +110,13 @@ type record struct {
 	// refs counts what refers to the record: scheduled engine events,
 	// backlog entries, archives, replays, DLQ messages (see holds.go).
 	refs int32
-	id   [36]byte
+	// lazy: the detail is not built yet (env.Detail is nil); token
+	// builds it through Params.Details, and size is its length (see
+	// lazy.go).
+	lazy  bool
+	size  int32
+	token uint64
+	id    [36]byte
 }
 
 type accountState struct {
@@ -438,6 +444,9 @@ func (m *Model) begin(k Kind, rec *record) *Observation {
 	}
 	m.o = Observation{Kind: k, Time: m.eng.Now()}
 	if rec != nil {
+		if rec.lazy && m.want&WantsDetails != 0 {
+			m.materialise(rec)
+		}
 		m.o.Env = &rec.env
 		m.o.Tag = rec.tag
 		m.o.EventID = rec.env.ID

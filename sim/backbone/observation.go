@@ -179,11 +179,17 @@ func (f ObserverFunc) Observe(o *Observation) { f(o) }
 // KindSet is a set of observation kinds.
 type KindSet uint32
 
-// Every kind must fit in a KindSet.
-const _ = uint(32 - numKinds)
+// Every kind must fit in a KindSet, below WantsDetails.
+const _ = uint(31 - numKinds)
 
-// AllKinds holds every kind.
-const AllKinds = KindSet(1<<numKinds - 1)
+// WantsDetails, in an observer's kinds, asks for the detail of every
+// event it observes: the model builds the details it left unbuilt (see
+// lazy.go) before the observer sees them. Without it, Env.Detail is nil
+// for such an event.
+const WantsDetails = KindSet(1 << 31)
+
+// AllKinds holds every kind, and details.
+const AllKinds = KindSet(1<<numKinds-1) | WantsDetails
 
 // KindsOf returns the set of the kinds given.
 func KindsOf(kinds ...Kind) KindSet {
@@ -295,6 +301,16 @@ type TraceWriter struct {
 // NewTraceWriter returns a TraceWriter on w.
 func NewTraceWriter(w io.Writer) *TraceWriter {
 	return &TraceWriter{w: bufio.NewWriterSize(w, 64<<10)}
+}
+
+// Kinds says the trace wants every kind, but no detail (it writes none),
+// unless its Filter may read one. The model asks when it is built: set
+// Filter before.
+func (t *TraceWriter) Kinds() KindSet {
+	if t.Filter != nil {
+		return AllKinds
+	}
+	return AllKinds &^ WantsDetails
 }
 
 // Observe writes o as a JSON line.

@@ -205,7 +205,7 @@ func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 		return event.CodeInvalidArgument, event.MsgSourceRequired
 	case en.DetailType == "":
 		return event.CodeInvalidArgument, event.MsgDetailTypeRequired
-	case len(en.Detail) == 0:
+	case len(en.Detail) == 0 && !(en.DetailLazy && m.p.Details != nil):
 		return event.CodeInvalidArgument, event.MsgDetailRequired
 	case !en.DetailValid && event.ValidateObject(en.Detail, &m.detailScratch) != nil:
 		return event.CodeMalformedDetail, event.MsgDetailMalformed
@@ -226,6 +226,9 @@ func (m *Model) newRecord(s int, en *event.Entry) *record {
 	rec.env.Region = m.region
 	rec.env.Resources = en.Resources
 	rec.env.Detail = en.Detail
+	if en.DetailLazy && en.Detail == nil {
+		rec.lazy, rec.token, rec.size = true, en.DetailToken, int32(min(en.DetailBytes, 1<<31-1))
+	}
 	if en.Time.IsZero() {
 		rec.env.Time = m.Wall(m.Now())
 	} else {

@@ -500,6 +500,7 @@ func (m *Model) Archive(name string) (ArchiveInfo, bool) {
 		if as := &m.archives[i]; as.name == name && as.bus >= 0 {
 			info := ArchiveInfo{Name: name, EventCount: len(as.events)}
 			for _, r := range as.events {
+				m.materialise(r)
 				info.SizeBytes += int64(len(r.env.Detail))
 			}
 			return info, true

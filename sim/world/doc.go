@@ -31,6 +31,18 @@
 // Events are correlated through detail.metadata (the journey id), never
 // through envelope ids or accounts, exactly as a live run must.
 //
+// # Details are built when read
+//
+// When no rule's pattern reads the detail (the reference topology's read
+// account, source and detail-type), the producer and the services publish
+// their events without building the details (loadgen's LazyEntry): the
+// model keeps the (journey, step) token and builds a detail only when
+// something reads it — an archive's pattern, a poison predicate, a relay
+// republishing it, a dead-letter queue handing it out. Sizes are counted
+// exactly all the same; results and traces are those of a run that builds
+// every detail (TestLazyDetailsChangeNothing), without writing and
+// collecting a few KiB per event.
+//
 // # Memory: journeys are retired
 //
 // A journey is held while the model holds an event of it (scheduled,

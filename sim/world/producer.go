@@ -5,6 +5,7 @@ import (
 
 	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/topology"
@@ -65,12 +66,20 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w.sent++
 
 	c := w.client(o.Origin)
-	e := w.factory.Entry(&o, loadgen.OrderCreated)
+	poison := w.faults.hit(a.At, chaos.KindPoison, "") != nil
+	oversize := w.faults.hit(a.At, chaos.KindOversize, "") != nil
+	var e event.Entry
+	if w.lazyDetails && !oversize {
+		e = w.factory.LazyEntry(&o, loadgen.OrderCreated)
+		e.DetailToken = detailToken(a.Index, loadgen.OrderCreated)
+	} else {
+		e = w.factory.Entry(&o, loadgen.OrderCreated)
+	}
 	e.EventBusName = c.busName(w.trafficBus)
-	if w.faults.hit(a.At, chaos.KindPoison, "") != nil {
+	if poison {
 		j.Flags |= flagPoison
 	}
-	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
+	if oversize {
 		// Made larger than the request limit without being built: the
 		// model refuses it for its size.
 		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)

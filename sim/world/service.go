@@ -48,6 +48,9 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return // not a journey event: nothing to do
 	}
 	now := c.Now()
+	if s.core.Spec.Relay != "" {
+		c.Detail() // a relay republishes the detail it consumed
+	}
 	j, known := w.journeys.Known(jid)
 	var intended sim.Time
 	if known {
@@ -61,6 +64,9 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return
 	}
 	e := s.pub.Entry
+	if e.DetailLazy {
+		e.DetailToken = detailToken(jid, loadgen.Kind(s.pub.Step))
+	}
 	e.EventBusName = s.emitBusName()
 	if s.pub.Step == int8(loadgen.DeliveryUpdated) && s.core.Spec.Relay == "" {
 		w.journeys.Emitted(jid, now.Duration())

@@ -40,9 +40,10 @@ type Options struct {
 	// cut-off, and plans only those orders.
 	MaxOrders int64
 
-	// keepJourneys turns retirement off (see retire.go): the tests that
-	// show it changes nothing compare runs with and without it.
-	keepJourneys bool
+	// keepJourneys turns retirement off (see retire.go), eagerDetails
+	// the lazy details (details.go): the tests that show they change
+	// nothing compare runs with and without them.
+	keepJourneys, eagerDetails bool
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -93,6 +94,10 @@ type world struct {
 	// handlerSlots is its lookaside.
 	handlerConsumers map[string]bool
 	handlerSlots     [32]handlerSlot
+
+	// lazyDetails: journey events are published without their details
+	// (see lazyDetailsPossible).
+	lazyDetails bool
 
 	sent        int64
 	interrupted bool
@@ -192,6 +197,11 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	w.router = w.model.Router()
+	if w.lazyDetails = lazyDetailsPossible(w.router) && !opts.eagerDetails; w.lazyDetails {
+		for _, s := range w.serviceList {
+			s.core.LazyDetails()
+		}
+	}
 
 	w.rec = report.NewRecorder(report.Config{
 		Scenario: sc.Name,

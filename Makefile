@@ -8,7 +8,7 @@ FUZZTIME ?= 15s
 # BENCHTIME is passed to -benchtime for `make bench`.
 BENCHTIME ?= 1s
 
-.PHONY: all build run test unit check swarm-check lint bench fuzz pgo clean
+.PHONY: all build run test unit check swarm-check lint bench soak fuzz pgo clean
 
 all: build
 
@@ -58,12 +58,19 @@ lint:
 # PutEvents entries/s with fan-out and SQS delivery, API latency p50/p99,
 # and the same load against moto where it is installed); then the
 # million-order run of the simulator (wall time, orders/s, engine events/s,
-# peak RSS).
+# peak RSS, cost per engine event against the bare scheduler); then the
+# soak (see soak).
 bench:
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkServe' -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
 	$(GO) test -run '^$$' -bench '^BenchmarkServe$$' -cpu 2 -benchtime 6000x ./serve
 	$(GO) test -run '^$$' -bench '^BenchmarkServeVsMoto$$' -cpu 2 -benchtime 1x ./serve
 	./scripts/bench-million.sh
+	./scripts/bench-soak.sh
+
+# soak: the million-order scenario for 5 minutes and for 8 hours of
+# traffic (48 M orders): peak RSS of both and wall time per order.
+soak:
+	./scripts/bench-soak.sh
 
 # fuzz: each fuzz target for FUZZTIME (go test fuzzes one target at a time).
 fuzz:

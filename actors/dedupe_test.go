@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -62,5 +63,32 @@ func TestDedupeSweepBoundsIDs(t *testing.T) {
 	}
 	if n := len(d.ids); n > 130 {
 		t.Errorf("%d ids retained with a one-minute window at one id per second", n)
+	}
+}
+
+// TestDedupeRetireBoundsMemory: with a window far longer than the run,
+// what a consumer remembers still follows the journeys not retired: the
+// keys of a retired journey are gone, and its ids are purged as the map
+// grows.
+func TestDedupeRetireBoundsMemory(t *testing.T) {
+	const n, inFlight = 200_000, 1000
+	for _, strategy := range []string{StrategyEventID, StrategyBusinessKey} {
+		d, _ := NewDedupe(strategy, 24*time.Hour, 1)
+		for j := uint64(0); j < n; j++ {
+			now := time.Duration(j) * time.Millisecond
+			if !d.Admit(now, "id-"+strconv.FormatUint(j, 10), j, 0) {
+				t.Fatalf("%s: journey %d not admitted", strategy, j)
+			}
+			if j >= inFlight {
+				d.Retire(j - inFlight)
+			}
+		}
+		if k, ids := d.keys.Len(), len(d.ids); k > inFlight || ids > 4*inFlight+2*minPurge {
+			t.Errorf("%s: %d keys, %d ids kept for %d journeys in flight", strategy, k, ids, inFlight)
+		}
+		// A journey still followed is remembered.
+		if d.Admit(time.Hour, "id-"+strconv.FormatUint(n-1, 10), n-1, 0) {
+			t.Errorf("%s: the last journey's duplicate admitted", strategy)
+		}
 	}
 }

@@ -40,8 +40,21 @@
 //     detail-type) was processed within the window is skipped. This
 //     catches every duplicate the harness can produce.
 //
-// Memory: business keys live in a slice indexed by journey (8 bytes per
-// journey and step, so 24 MB per million orders); event ids in a map of
-// 64-bit hashes swept once per window, so it holds about two windows of
-// ids at most.
+// The window is the strategy's: a duplicate that comes later than the
+// window after the side effect is performed again (a violation). What
+// the strategy remembers is kept for the window, and no longer than the
+// journey can see deliveries: a runtime retires a journey when nothing of
+// it can be delivered any more ([Journeys.Retire], [Service.Retire]), and
+// what is forgotten then could never be asked about. Nothing a user can
+// observe is given up: within the window every duplicate is caught, and
+// after retirement no duplicate can come.
+//
+// Memory: business keys live in a journey table (package
+// internal/journeytable: 24 bytes per journey, in pages freed as the
+// journeys are retired), so they cost what the journeys in flight cost;
+// event ids in a map of 64-bit hashes, swept of ids older than the window
+// once per window and of retired journeys' ids whenever it has doubled,
+// so it holds about twice the ids of the journeys not retired (and at
+// most two windows of ids). A runtime that never retires (a live run)
+// keeps every journey's keys, 24 bytes each.
 package actors

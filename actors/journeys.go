@@ -3,6 +3,7 @@ package actors
 import (
 	"time"
 
+	"github.com/busdrill/busdrill/internal/journeytable"
 	"github.com/busdrill/busdrill/report"
 )
 
@@ -28,10 +29,21 @@ import (
 //
 // Each point counts once per journey; later observations (duplicates,
 // redeliveries) change nothing.
+//
+// # Retirement
+//
+// A runtime that knows when nothing can happen to a journey any more
+// retires it ([Journeys.Retire]): its record is freed, so that memory
+// follows the journeys in flight, not the run's length. The simulator
+// knows exactly: it holds a journey ([Journeys.Hold]) for every event of
+// it the model keeps (in flight, waiting in a backlog, archived, in a
+// dead-letter queue) and every request its producers still mean to send,
+// and retires it when the last hold is released. A live run cannot know
+// that (a real backbone may redeliver for a day) and keeps every journey.
 type Journeys struct {
 	rec    *report.Recorder
 	stride uint64
-	list   []Journey
+	table  journeytable.Table[Journey]
 	// completed counts the journeys completed.
 	completed int64
 }
@@ -40,6 +52,8 @@ type Journeys struct {
 type Journey struct {
 	Intended                   time.Duration
 	reached, accepted, emitted time.Duration
+	// holds counts what still refers to the journey (see Hold).
+	holds uint32
 	// Flags are the points reached (the Flag constants) and the runtime's
 	// own marks (from FlagRuntime up).
 	Flags uint8
@@ -70,27 +84,64 @@ func (js *Journeys) Stride() uint64 { return js.stride }
 // Completed is the number of journeys completed.
 func (js *Journeys) Completed() int64 { return js.completed }
 
-// Start records that order j was sent for its intended time and returns
-// its journey. The table stays dense: a shard's journey j is at j/stride.
-func (js *Journeys) Start(j uint64, intended time.Duration) *Journey {
-	i := j / js.stride
-	if i >= uint64(len(js.list)) {
-		js.list = append(js.list, make([]Journey, int(i)+1-len(js.list)+len(js.list)/2)...)
+// index is the table index of journey j: a shard's journeys are dense
+// at j/stride.
+func (js *Journeys) index(j uint64) uint64 {
+	if js.stride == 1 {
+		return j
 	}
-	jr := &js.list[i]
+	return j / js.stride
+}
+
+// Start records that order j was sent for its intended time and returns
+// its journey.
+func (js *Journeys) Start(j uint64, intended time.Duration) *Journey {
+	jr, _ := js.table.Put(js.index(j))
 	jr.Intended = intended
 	return jr
 }
 
-// Known returns journey j if it was started in this run. The pointer is
-// valid until the next Start.
+// Known returns journey j if it was started in this run and not retired.
+// The pointer is valid until the next Start or Retire.
 func (js *Journeys) Known(j uint64) (*Journey, bool) {
-	i := j / js.stride
-	if i >= uint64(len(js.list)) {
-		return nil, false
-	}
-	return &js.list[i], true
+	jr := js.table.Get(js.index(j))
+	return jr, jr != nil
 }
+
+// Hold records that something will still refer to journey j: an event of
+// it that the runtime keeps, or a request it means to send. A journey
+// not started (or retired) is not held.
+func (js *Journeys) Hold(j uint64) {
+	if jr, ok := js.Known(j); ok {
+		jr.holds++
+	}
+}
+
+// Release drops a hold of journey j (see Hold) and reports whether that
+// was its last: nothing refers to the journey any more, and the runtime
+// may retire it.
+func (js *Journeys) Release(j uint64) (last bool) {
+	jr, ok := js.Known(j)
+	if !ok || jr.holds == 0 {
+		return false
+	}
+	jr.holds--
+	return jr.holds == 0
+}
+
+// Idle reports whether journey j was started and nothing holds it.
+func (js *Journeys) Idle(j uint64) bool {
+	jr, ok := js.Known(j)
+	return ok && jr.holds == 0
+}
+
+// Retire forgets journey j: nothing can happen to it any more. What it
+// measured is already in the recorder; the runtime retires the
+// journey's other state (dedupe, the recorder's) with it.
+func (js *Journeys) Retire(j uint64) { js.table.Delete(js.index(j)) }
+
+// Len returns the number of journeys started and not retired.
+func (js *Journeys) Len() int { return js.table.Len() }
 
 // Acked records the acknowledgement of journey j's Order.Created (the
 // put_ack hop).

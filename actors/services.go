@@ -32,7 +32,15 @@ type Service struct {
 	dedupe *Dedupe
 	emit   loadgen.Kind
 	emits  bool
+	// lazy: Run leaves the details it emits unbuilt (see LazyDetails).
+	lazy bool
 }
+
+// LazyDetails makes Run leave the detail of the journey step it emits
+// unbuilt (loadgen.Factory.LazyEntry): for a runtime that rebuilds
+// details when something reads them (the simulator, which sets the
+// entry's DetailToken). A live client sends every detail built.
+func (s *Service) LazyDetails() { s.lazy = true }
 
 // NewService returns the stand-in of spec. The factory names the journey
 // steps; stride is the run's shard count (see NewDedupe).
@@ -47,6 +55,11 @@ func NewService(spec scenarios.Service, f *loadgen.Factory, stride uint64) (*Ser
 	}
 	return s, nil
 }
+
+// Retire forgets what the service's idempotency remembers of journey j:
+// the runtime retires a journey once no delivery of it can come (see
+// Journeys).
+func (s *Service) Retire(j uint64) { s.dedupe.Retire(j) }
 
 // Emits reports the journey step the service publishes, if any.
 func (s *Service) Emits() (loadgen.Kind, bool) { return s.emit, s.emits }
@@ -85,7 +98,11 @@ func (s *Service) Run(now time.Duration, env *event.Envelope, eventID string, ji
 		return true, true
 	case s.emits:
 		o := f.Order(loadgen.Arrival{Index: jid, At: intended})
-		pub.Entry = f.Entry(&o, s.emit)
+		if s.lazy {
+			pub.Entry = f.LazyEntry(&o, s.emit)
+		} else {
+			pub.Entry = f.Entry(&o, s.emit)
+		}
 		pub.Step = int8(s.emit)
 		return true, true
 	}

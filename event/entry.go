@@ -18,6 +18,21 @@ type Entry struct {
 	// refused for its size as the real one would be. A harness value,
 	// like Tag: a live client never sends such an entry.
 	DetailBytes int
+	// DetailValid vouches that Detail is a JSON object within PutEvents'
+	// rules (see ValidateObject), so that the simulator need not scan it
+	// again: the load generator builds its details so, and sets it. A
+	// harness value, like Tag: it is not sent, and a caller that changes
+	// the detail must clear it. A model that is not given it (a live
+	// client never sets it; busdrill serve never sees it) validates.
+	DetailValid bool
+	// DetailLazy says the detail was not built: DetailToken is how the
+	// simulator builds it (its Params.Details' Unpack) when something
+	// reads it — a pattern on the detail, a dead-letter queue's messages,
+	// an observer or a handler that asks for it — and DetailBytes is its
+	// exact size meanwhile. A harness value, like Tag: the load generator
+	// leaves unbuilt the details nothing of a run would read.
+	DetailLazy  bool
+	DetailToken uint64
 	Resources   []string
 	// Time is optional; the zero value means "the time of the call".
 	Time time.Time

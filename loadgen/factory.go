@@ -273,7 +273,10 @@ func sizeOf(v float64) int {
 // allocated Detail (entries are shared once published, so the detail must
 // not be reused) and tagged with its journey (JourneyTag(o.Index), the
 // journey its detail's metadata names: a caller that changes the detail
-// must change or clear the tag).
+// must change or clear the tag), and marked DetailValid: the details the
+// factory builds are JSON objects within PutEvents' rules by
+// construction (TestEntriesAreValid), so the simulator does not scan
+// them again.
 //
 // An order larger than the config's MaterialiseLimit gets a
 // representative detail and DetailBytes (see FactoryConfig), and no tag:
@@ -290,11 +293,41 @@ func (f *Factory) Entry(o *Order, k Kind) event.Entry {
 		rep.Size = RepresentativePadding + 512
 		e.Detail = f.AppendDetail(make([]byte, 0, rep.Size+512), &rep, k)
 		e.DetailBytes = o.Size
+		e.DetailValid = true
 		return e
 	}
 	e.Detail = f.AppendDetail(f.detailBuf(k, max(o.Size, 384)), o, k)
 	e.Tag = JourneyTag(o.Index)
+	e.DetailValid = true
 	return e
+}
+
+// LazyEntry is Entry without the detail built: Detail is nil, DetailBytes
+// its exact size (what Entry's would be), and DetailLazy is set; the
+// caller sets DetailToken, by which it rebuilds the detail (AppendDetail)
+// when something reads it. An order past MaterialiseLimit gets Entry's
+// representative, built: it is small.
+func (f *Factory) LazyEntry(o *Order, k Kind) event.Entry {
+	if lim := f.cfg.MaterialiseLimit; lim > 0 && o.Size > lim {
+		return f.Entry(o, k)
+	}
+	t := f.types[k]
+	return event.Entry{
+		EventBusName: f.cfg.EventBusName,
+		Source:       t.Source,
+		DetailType:   t.DetailType,
+		DetailBytes:  f.DetailSize(o, k),
+		DetailValid:  true,
+		DetailLazy:   true,
+		Tag:          JourneyTag(o.Index),
+	}
+}
+
+// DetailSize is the length of the detail of kind k for o (AppendDetail's),
+// without building it: only its head, in the factory's scratch.
+func (f *Factory) DetailSize(o *Order, k Kind) int {
+	f.head = f.appendHead(f.head[:0], o, k)
+	return len(f.head) + f.padding(o, len(f.head)) + len(closing)
 }
 
 // Fixed strings of the detail.

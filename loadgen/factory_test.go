@@ -278,3 +278,68 @@ func TestJourneyIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestEntriesAreValid: every entry the factory builds vouches for its
+// detail (DetailValid), and the detail is indeed an object PutEvents
+// accepts: whatever the size (tiny, huge, past the materialise limit),
+// the kind, the run id's characters and the detail-types configured.
+func TestEntriesAreValid(t *testing.T) {
+	var scratch event.Flat
+	for _, tt := range []struct {
+		runID   string
+		payload rng.Dist
+		limit   int
+	}{
+		{"r1", rng.NewLogNormal(2048, 6144), 0},
+		{`run "quoted" \ back/slash` + "\u00e9\u2028\t", rng.Uniform{Min: 0, Max: 20000}, 0},
+		{"tiny", rng.Constant{Value: 1}, 0},
+		{"huge", rng.Constant{Value: 1 << 30}, 1 << 20},
+		{"none", nil, 0},
+	} {
+		cfg := baseConfig()
+		cfg.RunID, cfg.Payload, cfg.MaterialiseLimit = tt.runID, tt.payload, tt.limit
+		cfg.DeliveryUpdated = EventType{Source: "svc.\"d\"", DetailType: "Shipment Changed \u00e9"}
+		f := mustFactory(t, cfg, 9)
+		for i := uint64(0); i < 300; i++ {
+			o := f.Order(Arrival{Index: i * 104729, At: time.Duration(i) * 7 * ms})
+			for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+				e := f.Entry(&o, k)
+				if !e.DetailValid {
+					t.Fatalf("%s: order %d %v: entry not marked valid", tt.runID, i, k)
+				}
+				if err := event.ValidateObject(e.Detail, &scratch); err != nil {
+					t.Fatalf("%s: order %d %v: %v\n%s", tt.runID, i, k, err, e.Detail)
+				}
+			}
+		}
+	}
+}
+
+// TestLazyEntry: a lazy entry is the entry without its detail: the same
+// fields, the detail's exact size, and the same representative past the
+// materialise limit.
+func TestLazyEntry(t *testing.T) {
+	for _, limit := range []int{0, 3000} {
+		cfg := baseConfig()
+		cfg.Payload, cfg.MaterialiseLimit = rng.NewLogNormal(2048, 6144), limit
+		f := mustFactory(t, cfg, 5)
+		for i := uint64(0); i < 500; i++ {
+			o := f.Order(Arrival{Index: i, At: time.Duration(i) * ms})
+			for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+				want := f.Entry(&o, k)
+				got := f.LazyEntry(&o, k)
+				if limit > 0 && o.Size > limit {
+					if got.DetailLazy || !bytes.Equal(got.Detail, want.Detail) || got.DetailBytes != want.DetailBytes {
+						t.Fatalf("order %d %v past the limit: %+v", i, k, got)
+					}
+					continue
+				}
+				if !got.DetailLazy || got.Detail != nil || got.DetailBytes != len(want.Detail) ||
+					got.Tag != want.Tag || got.Source != want.Source || got.DetailType != want.DetailType || !got.DetailValid ||
+					event.EntrySize(&got) != event.EntrySize(&want) {
+					t.Fatalf("order %d %v: lazy %+v, built %+v (%d bytes)", i, k, got, want, len(want.Detail))
+				}
+			}
+		}
+	}
+}

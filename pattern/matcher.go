@@ -56,6 +56,10 @@ func (m *Matcher) Len() int { return len(m.pats) }
 // (see event.PathSet.TypeFieldsOnly).
 func (m *Matcher) TypeFieldsOnly() bool { return m.ps.TypeFieldsOnly() }
 
+// NeedsDetail reports whether a pattern reads a path below "detail": only
+// then does Match parse the envelope's detail.
+func (m *Matcher) NeedsDetail() bool { return m.ps.NeedsDetail() }
+
 // Scratch is the reusable working memory of matching: the flattened event
 // and the buffers of the matching algorithm. Keep one per goroutine and
 // pass it to every call; after a few events it stops growing, and matching

@@ -26,6 +26,7 @@
 //	LostFor(j, from, to, cause, dlq, at) Lost, for an event of journey j
 //	Consumed(c, id, j, type, at)        every delivery a consumer sees
 //	SideEffect(c, j, type)              the consumer performed its side effect
+//	Retire(j)                           nothing will name journey j again: forget it
 //	PutEventsCall(acct, at, n, thr)     every PutEvents request
 //	Invocation(acct, at)                every target invocation
 //	DeadLettered(at)                    a DLQ write
@@ -113,9 +114,22 @@
 // duplicate window (Config.DuplicateWindow, default 24h of run time,
 // EventBridge's longest retry) bounds how long ids are kept: a redelivery
 // within the window of its key's first delivery is always classified by
-// id; later, the id may have been forgotten and the delivery counts by key
-// only. Business keys and side effects are never forgotten (one bit
-// each).
+// id; later (to the second), the first id is forgotten and the delivery
+// counts by key only, and further ids are kept one to two windows.
+// Business keys and side effects are kept as long as the journey is.
+//
+// # Retiring journeys
+//
+// A runner that knows when nothing can happen to a journey any more
+// calls Retire: the simulator does, once no event of the journey is left
+// anywhere in the model (in flight, in a backlog, an archive or a DLQ) and
+// none in a producer's hands. The recorder then forgets the journey's
+// state, its keys and ids at every consumer, its window: everything it
+// measured is already in counters and histograms, so results are the same
+// as without retiring, and memory follows the journeys in flight. What a
+// user gives up is nothing observable: only deliveries that can no
+// longer come would have needed what is forgotten. A live run cannot
+// know when AWS is done with a journey and never retires.
 //
 // # Series and quota headroom
 //
@@ -226,24 +240,26 @@
 //
 // Every call is O(1) and, once a route, consumer or detail-type has been
 // seen, allocation-free in steady state (BenchmarkRecorderJourney: about
-// 50ns per call). Memory, for a run of J journeys:
+// 25ns per call). Per-journey state lives in journey tables (package
+// internal/journeytable: pages of 1,024 journeys, freed as their
+// journeys are retired, with a journey that outlives its neighbours by
+// far moved to a map of its own), per journey not yet retired:
 //
-//   - in-flight journeys: a map entry each (about 40 bytes; Go maps do not
-//     shrink, so a burst leaves its high-water mark);
-//   - resolved journeys: one bit each;
-//   - per consumer and detail-type it sees: one bit per journey for keys,
-//     one for side effects, and a 4-byte id fingerprint per journey, in
-//     16 KiB pages released once no first delivery was written to them for
-//     the duplicate window;
+//   - its state: intended time, window class, late, resolved (16 bytes);
+//   - per consumer and detail-type it was delivered to: the first id's
+//     fingerprint and time (8 bytes), and a bit per side effect;
 //   - ids of duplicate keys with a new id: a hash-set entry each, for at
-//     most two duplicate windows;
+//     most two duplicate windows, purged of retired journeys' ids
+//     whenever the set has doubled;
 //   - fixed: five latency histograms (about 250 KiB each), eight
-//     per-second histograms (35 KiB each), 72 bytes per second of series
-//     and 4 bytes per second per account and rate kind.
+//     per-second histograms (35 KiB each), at most MaxSeriesPoints points
+//     of series and per-step window statistics, and a few counters per
+//     account and rate kind.
 //
-// One million journeys with three consumers hold about 16 MiB (80 MiB if
-// all million are in flight at once). The dense tables accept local
-// journey indexes below 2^32; a larger one (which loadgen cannot produce)
-// is counted as the anomaly journey_out_of_range and escapes the
-// per-journey accounting rather than growing a table without bound.
+// A run that retires its journeys holds what its journeys in flight need,
+// whatever its length. One that does not (a live run) keeps every journey:
+// about 46 MiB per million journeys delivered to three consumers. The
+// tables accept local journey indexes below 2^32; a larger one (which
+// loadgen cannot produce) is counted as the anomaly journey_out_of_range
+// and escapes the per-journey accounting.
 package report

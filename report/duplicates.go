@@ -4,19 +4,38 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/busdrill/busdrill/internal/journeytable"
 )
 
 // consumerState is what the recorder keeps per consumer for duplicates
 // and idempotency. Every table is indexed by detail-type index, then by
-// local journey index.
+// local journey index, and forgets a journey when it is retired.
 type consumerState struct {
 	name                                 string
 	deliveries, byID, byKey, sideEffects int64
 	violations                           int64
-	keys                                 []pagedBits    // business keys seen
-	firstIDs                             []fingerprints // id of each key's first delivery
-	effects                              []pagedBits    // side effects performed
-	ids                                  idSet          // ids of later deliveries with a new id
+	keys                                 []journeytable.Table[firstID]  // business keys seen
+	effects                              []journeytable.Table[struct{}] // side effects performed
+	ids                                  idSet                          // ids of later deliveries with a new id
+}
+
+// firstID is what a consumer remembers of a business key's first
+// delivery: a 32-bit fingerprint of its envelope id, and when it came
+// (seconds of run time, rounded up), to forget the id after the
+// duplicate window.
+type firstID struct {
+	fp uint32
+	at uint32
+}
+
+// secondsUp is at in whole seconds, rounded up (so that an id is
+// forgotten no sooner than the window after it was seen).
+func secondsUp(at time.Duration) uint32 {
+	if at <= 0 {
+		return 0
+	}
+	return uint32(min((at+time.Second-1)/time.Second, 1<<32-1))
 }
 
 // typeIndex maps a detail-type to a small dense index: the three journey
@@ -38,7 +57,21 @@ func (r *Recorder) typeIndex(detailType string) int {
 	return i
 }
 
+// consumer returns the consumer's state, creating it on first use. A
+// lookaside cache indexed by where the name's bytes are (see route)
+// answers a caller that passes the same strings again without hashing
+// them.
 func (r *Recorder) consumer(name string) *consumerState {
+	slot := &r.consumerCache[stringSlot(name)%uint(len(r.consumerCache))]
+	if c := *slot; c != nil && c.name == name {
+		return c
+	}
+	c := r.lookupConsumer(name)
+	*slot = c
+	return c
+}
+
+func (r *Recorder) lookupConsumer(name string) *consumerState {
 	if i, ok := r.consumerIdx[name]; ok {
 		return r.consumers[i]
 	}
@@ -76,38 +109,28 @@ func (r *Recorder) Consumed(consumer, eventID string, journey uint64, detailType
 	ti := r.typeIndex(detailType)
 	if ti >= len(c.keys) {
 		c.keys = grow(c.keys, ti)
-		c.firstIDs = grow(c.firstIDs, ti)
-	}
-	if at >= r.nextSweep {
-		r.sweepIDs(at)
 	}
 	h := fnv1a(eventID)
 	fp := uint32(h>>32) ^ uint32(h)
 	if fp == 0 {
 		fp = 1
 	}
-	if !c.keys[ti].testAndSet(lj) {
-		c.firstIDs[ti].set(lj, fp, at)
+	first, created := c.keys[ti].Put(lj)
+	if created {
+		*first = firstID{fp: fp, at: secondsUp(at)}
 		return
 	}
 	c.byKey++
-	r.win.dupKey(lj)
-	if c.firstIDs[ti].get(lj) == fp || c.ids.seenOrAdd(h, at, r.cfg.DuplicateWindow) {
+	class := r.classOfJourney(lj)
+	r.win.dupKey(class)
+	known := first.fp == fp && at-time.Duration(first.at)*time.Second < r.cfg.DuplicateWindow
+	if known || c.ids.seenOrAdd(h, lj, at, r.cfg.DuplicateWindow) {
 		c.byID++
-		r.win.dupID(lj)
+		r.win.dupID(class)
 	}
-}
-
-// sweepIDs releases the first-id fingerprints older than the duplicate
-// window. It runs at most four times per window of run time.
-func (r *Recorder) sweepIDs(at time.Duration) {
-	horizon := at - r.cfg.DuplicateWindow
-	for _, c := range r.consumers {
-		for i := range c.firstIDs {
-			c.firstIDs[i].evict(horizon)
-		}
+	if r.retiring {
+		c.ids.purge(r)
 	}
-	r.nextSweep = at + r.cfg.DuplicateWindow/4
 }
 
 // SideEffect records that the consumer performed its side effect for the
@@ -125,9 +148,9 @@ func (r *Recorder) SideEffect(consumer string, journey uint64, detailType string
 	if ti >= len(c.effects) {
 		c.effects = grow(c.effects, ti)
 	}
-	if c.effects[ti].testAndSet(lj) {
+	if _, first := c.effects[ti].Put(lj); !first {
 		c.violations++
-		r.win.violation(lj)
+		r.win.violation(r.classOfJourney(lj))
 	}
 }
 

@@ -137,7 +137,7 @@ func TestIDSetWindow(t *testing.T) {
 		{3, 10 * time.Minute, false},
 	}
 	for i, st := range steps {
-		if got := s.seenOrAdd(st.h, st.at, w); got != st.seen {
+		if got := s.seenOrAdd(st.h, st.h, st.at, w); got != st.seen {
 			t.Errorf("step %d (id %d at %v): seen %v, want %v", i, st.h, st.at, got, st.seen)
 		}
 	}
@@ -171,31 +171,5 @@ func TestIdempotencyViolations(t *testing.T) {
 		if d.SideEffects != want {
 			t.Errorf("%s: side effects %d, want %d", d.Consumer, d.SideEffects, want)
 		}
-	}
-}
-
-func TestPagedBitsAndFingerprints(t *testing.T) {
-	var b pagedBits
-	for _, i := range []uint64{0, 63, 64, 65535, 65536, 1 << 31} {
-		if b.test(i) || b.testAndSet(i) {
-			t.Errorf("%d set before", i)
-		}
-		if !b.test(i) || !b.testAndSet(i) {
-			t.Errorf("%d not set after", i)
-		}
-	}
-	if b.test(1) || b.test(1<<31+1) || b.test(1<<33) {
-		t.Error("neighbours set")
-	}
-	var f fingerprints
-	f.set(5000, 42, time.Second)
-	f.set(1, 7, time.Hour)
-	if f.get(5000) != 42 || f.get(1) != 7 || f.get(2) != 0 || f.get(1<<30) != 0 {
-		t.Error("fingerprints")
-	}
-	// Eviction releases pages not written since the horizon.
-	f.evict(time.Minute)
-	if f.get(5000) != 0 || f.get(1) != 7 {
-		t.Error("eviction")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/internal/journeytable"
 )
 
 // Config describes the run a [Recorder] records.
@@ -111,11 +112,11 @@ type Recorder struct {
 	planned, sent, late, completed, notSent int64
 	notSentBy                               map[string]int64
 
-	// inflight holds the sent, unresolved journeys by local index;
-	// resolved (completed or not sent) journeys leave it and are marked
-	// in done.
-	inflight map[uint64]journeyState
-	done     pagedBits
+	// journeys holds the journeys sent or not sent, by local index,
+	// until they are retired.
+	journeys journeytable.Table[journeyState]
+	// retiring is set once a journey was retired (see Retire).
+	retiring bool
 
 	e2e       *Histogram
 	hops      [4]*Histogram
@@ -125,10 +126,10 @@ type Recorder struct {
 	routes     []*routeState
 	routeCache [64]*routeState // see route
 
-	consumerIdx map[string]int32
-	consumers   []*consumerState
-	typeIdx     map[string]int
-	nextSweep   time.Duration
+	consumerIdx   map[string]int32
+	consumers     []*consumerState
+	consumerCache [64]*consumerState // see consumer
+	typeIdx       map[string]int
 
 	series      []Point
 	step        time.Duration // see SeriesStep
@@ -144,10 +145,30 @@ type Recorder struct {
 	win *windowing
 }
 
+// journeyState is what the recorder keeps of a journey until it is
+// retired.
 type journeyState struct {
 	intended time.Duration
-	late     bool
+	// class is the journey's window class (multi windows only).
+	class uint16
+	late  bool
+	state uint8
 }
+
+// Journey states.
+const (
+	// stateInFlight: sent, not resolved yet.
+	stateInFlight uint8 = iota
+	// stateCompleted and stateNotSent: resolved.
+	stateCompleted
+	stateNotSent
+)
+
+// maxJourneys bounds the (shard-local) journey indexes the recorder
+// tracks: 2^32 orders per shard. A larger index cannot come from loadgen;
+// it is counted as the anomaly "journey_out_of_range" and escapes the
+// per-journey accounting.
+const maxJourneys = 1 << 32
 
 // NewRecorder returns a recorder for a run.
 func NewRecorder(cfg Config) *Recorder {
@@ -161,12 +182,10 @@ func NewRecorder(cfg Config) *Recorder {
 		cfg:         cfg,
 		shardN:      1,
 		notSentBy:   map[string]int64{},
-		inflight:    map[uint64]journeyState{},
 		e2e:         NewHistogram(),
 		routeIdx:    map[routeKey]int32{},
 		consumerIdx: map[string]int32{},
 		typeIdx:     map[string]int{},
-		nextSweep:   cfg.DuplicateWindow,
 		anomalies:   map[string]int64{},
 	}
 	if cfg.Shard != nil && cfg.Shard.Count > 1 {
@@ -206,14 +225,15 @@ func (r *Recorder) Sent(journey uint64, intended, actual time.Duration) {
 	if !ok {
 		return
 	}
-	if _, dup := r.inflight[lj]; dup || r.done.test(lj) {
+	st, created := r.journeys.Put(lj)
+	if !created {
 		r.anomaly(AnomalySentTwice)
 		return
 	}
 	late := actual-intended > r.cfg.LateTolerance
-	r.inflight[lj] = journeyState{intended: intended, late: late}
+	*st = journeyState{intended: intended, late: late, state: stateInFlight}
 	r.sent++
-	r.win.sent(lj, intended, late)
+	st.class = r.win.sent(intended, late)
 	if p := r.point(actual); p != nil {
 		p.Sent++
 		if late {
@@ -237,18 +257,20 @@ func (r *Recorder) NotSent(journey uint64, cause string) {
 	if !ok {
 		return
 	}
-	if st, ok := r.inflight[lj]; ok {
-		delete(r.inflight, lj)
+	st, created := r.journeys.Put(lj)
+	switch {
+	case created:
+	case st.state == stateInFlight:
 		r.sent--
-		r.win.unsent(lj, st.intended, st.late)
+		r.win.unsent(st.intended, st.late)
 		if st.late {
 			r.late--
 		}
-	} else if r.done.test(lj) {
+	default:
 		r.anomaly(AnomalyNotSentResolved)
 		return
 	}
-	r.done.testAndSet(lj)
+	*st = journeyState{state: stateNotSent}
 	if cause == "" {
 		cause = "unknown"
 	}
@@ -290,20 +312,47 @@ func (r *Recorder) Completed(journey uint64, at time.Duration) {
 	if !ok {
 		return
 	}
-	st, ok := r.inflight[lj]
-	if !ok {
-		if !r.done.test(lj) {
-			r.anomaly(AnomalyCompletedUnknown)
-		}
+	st := r.journeys.Get(lj)
+	if st == nil {
+		r.anomaly(AnomalyCompletedUnknown)
 		return
 	}
-	delete(r.inflight, lj)
-	r.done.testAndSet(lj)
+	if st.state != stateInFlight {
+		return
+	}
+	st.state = stateCompleted
 	r.completed++
 	e2e := at - st.intended
 	r.e2e.Record(e2e)
 	r.completedAt(at, e2e)
 	r.win.completed(st.intended, e2e)
+}
+
+// Retire forgets journey j: the runner promises that no call will name it
+// again (the simulator retires a journey once nothing of it is left in
+// the model: see package actors). What the journey measured is already
+// counted; what the recorder kept to follow it — its intended time and
+// state, its window, the business keys, first ids and side effects
+// seen at each consumer — is freed, so that memory follows the journeys
+// in flight, not the run's length. A runner that cannot promise that (a
+// live run) never calls it. A call naming a retired journey finds
+// nothing: Completed counts the anomaly "completed_unknown", and a
+// delivery is taken for a first one.
+func (r *Recorder) Retire(journey uint64) {
+	lj, ok := r.local(journey)
+	if !ok {
+		return
+	}
+	r.journeys.Delete(lj)
+	for _, c := range r.consumers {
+		for i := range c.keys {
+			c.keys[i].Delete(lj)
+		}
+		for i := range c.effects {
+			c.effects[i].Delete(lj)
+		}
+	}
+	r.retiring = true
 }
 
 // Fault adds an entry to the fault timeline.

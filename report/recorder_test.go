@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"testing"
 	"time"
+
+	"github.com/busdrill/busdrill/chaos"
+	"github.com/busdrill/busdrill/internal/journeytable"
 )
 
 const ms = time.Millisecond
@@ -219,5 +223,60 @@ func TestJourneyOutOfRange(t *testing.T) {
 	}
 	if res.Duplicates[0].Deliveries != 1 {
 		t.Errorf("duplicates %+v", res.Duplicates)
+	}
+}
+
+// TestRetire: retiring each journey once its calls are over changes no
+// result and frees what the recorder kept of it; a call naming a retired
+// journey finds nothing.
+func TestRetire(t *testing.T) {
+	const n, lag = 20_000, 500
+	windows := []chaos.Window{{Name: "a", Start: 2 * sec, End: 4 * sec}}
+	run := func(retire bool) (*Recorder, []byte) {
+		r := NewRecorder(Config{Traffic: n * ms, Cutoff: n*ms + time.Minute, Windows: windows})
+		for j := range uint64(n + lag) {
+			if j < n {
+				journeyStart(r, j, time.Duration(j)*ms)
+			}
+			if j >= lag {
+				old := j - lag
+				journeyEnd(r, old, time.Duration(old)*ms)
+				// A redelivery, and a loss, of every tenth journey.
+				if old%10 == 0 {
+					r.Consumed(refDelivery, idCreated, old, "Order.Created", time.Duration(j)*ms)
+					r.LostFor(old, "orders", refBilling, "x", false, time.Duration(j)*ms)
+				}
+				if retire {
+					r.Retire(old)
+				}
+			}
+		}
+		return r, writeJSON(t, r.Finish(nil))
+	}
+	kept, want := run(false)
+	retired, got := run(true)
+	if !bytes.Equal(got, want) {
+		t.Fatal("results differ with journeys retired")
+	}
+	if l := retired.journeys.Len(); l != 0 {
+		t.Errorf("%d journeys kept after all were retired", l)
+	}
+	for _, c := range retired.consumers {
+		for i := range c.keys {
+			if l := c.keys[i].Len(); l != 0 {
+				t.Errorf("%s: %d keys kept", c.name, l)
+			}
+			if p := c.keys[i].Resident(); p > journeytable.Lag+1 {
+				t.Errorf("%s: %d key pages kept", c.name, p)
+			}
+		}
+	}
+	if kept.journeys.Len() != n {
+		t.Errorf("without retiring, %d journeys kept of %d", kept.journeys.Len(), n)
+	}
+	// After retirement a journey is unknown.
+	retired.Completed(5, time.Hour)
+	if a := retired.Finish(nil).Anomalies[AnomalyCompletedUnknown]; a != 1 {
+		t.Errorf("completing a retired journey: %d anomalies, want 1", a)
 	}
 }

@@ -92,9 +92,9 @@ type DuplicateCounts struct {
 // (which needs LostFor) is counted. With fault windows (multi), the
 // traffic window is cut at every fault's start, end and end + grace into
 // elementary intervals; each interval's windows are fixed, so a journey's
-// windows are known from its interval (its class), kept per journey for
-// the calls that name only the journey (losses, duplicates, side
-// effects).
+// windows are known from its interval (its class), kept with the
+// journey (journeyState.class) for the calls that name only the journey
+// (losses, duplicates, side effects).
 type windowing struct {
 	multi      bool
 	trafficEnd time.Duration
@@ -108,7 +108,6 @@ type windowing struct {
 	// stats[0] is steady; stats[1+2k] and stats[2+2k] are during and
 	// after of faults[k].
 	stats   []windowStats
-	classes pagedU16
 	seconds []secondStats // by intended step (multi only)
 	// step is the series step (a second for runs up to an hour);
 	// secondLimit bounds the steps table when trafficEnd is unknown.
@@ -234,27 +233,25 @@ func (w *windowing) classOf(t time.Duration) int {
 	return lo + 1
 }
 
-// sent attributes a sent journey to its windows and its intended second.
-func (w *windowing) sent(lj uint64, intended time.Duration, late bool) {
+// sent attributes a sent journey to its windows and its intended second,
+// and returns its class (0 without fault windows).
+func (w *windowing) sent(intended time.Duration, late bool) uint16 {
+	if !w.multi {
+		return 0
+	}
+	return w.sentMulti(intended, late, 1)
+}
+
+// unsent withdraws a journey recorded as sent (NotSent after Sent); its
+// class is then 0.
+func (w *windowing) unsent(intended time.Duration, late bool) {
 	if w.multi {
-		w.sentMulti(lj, intended, late, 1)
+		w.sentMulti(intended, late, -1)
 	}
 }
 
-// unsent withdraws a journey recorded as sent (NotSent after Sent).
-func (w *windowing) unsent(lj uint64, intended time.Duration, late bool) {
-	if w.multi {
-		w.sentMulti(lj, intended, late, -1)
-	}
-}
-
-func (w *windowing) sentMulti(lj uint64, intended time.Duration, late bool, d int64) {
+func (w *windowing) sentMulti(intended time.Duration, late bool, d int64) uint16 {
 	c := w.classOf(intended)
-	if d > 0 {
-		w.classes.set(lj, uint16(c))
-	} else {
-		w.classes.set(lj, 0)
-	}
 	for _, i := range w.members[c] {
 		s := &w.stats[i]
 		s.sent += d
@@ -267,6 +264,7 @@ func (w *windowing) sentMulti(lj uint64, intended time.Duration, late bool, d in
 			p.sent += int32(d)
 		}
 	}
+	return uint16(c)
 }
 
 // completed attributes a completion to the journey's windows and second.
@@ -294,18 +292,31 @@ func (w *windowing) completedMulti(intended, e2e time.Duration) {
 	}
 }
 
-// windowsOf returns the windows (stats indexes) of a local journey.
-func (w *windowing) windowsOf(lj uint64) []int32 {
+// windowsOf returns the windows (stats indexes) of a journey of class
+// c: steady alone without fault windows.
+func (w *windowing) windowsOf(c uint16) []int32 {
 	if !w.multi {
 		return steadyOnly
 	}
-	return w.members[w.classes.get(lj)]
+	return w.members[c]
 }
 
 var steadyOnly = []int32{0}
 
-func (w *windowing) lost(lj uint64, cause string, dlq bool) {
-	for _, i := range w.windowsOf(lj) {
+// classOfJourney returns the class of local journey lj: 0 (no window)
+// when it was not sent, or was retired.
+func (r *Recorder) classOfJourney(lj uint64) uint16 {
+	if !r.win.multi {
+		return 0
+	}
+	if st := r.journeys.Get(lj); st != nil {
+		return st.class
+	}
+	return 0
+}
+
+func (w *windowing) lost(c uint16, cause string, dlq bool) {
+	for _, i := range w.windowsOf(c) {
 		s := &w.stats[i]
 		if dlq {
 			s.dlq++
@@ -317,25 +328,25 @@ func (w *windowing) lost(lj uint64, cause string, dlq bool) {
 
 // dupKey, dupID and violation count per window with fault windows only:
 // without, steady's are the run's totals.
-func (w *windowing) dupKey(lj uint64) {
+func (w *windowing) dupKey(c uint16) {
 	if w.multi {
-		for _, i := range w.windowsOf(lj) {
+		for _, i := range w.windowsOf(c) {
 			w.stats[i].dupKey++
 		}
 	}
 }
 
-func (w *windowing) dupID(lj uint64) {
+func (w *windowing) dupID(c uint16) {
 	if w.multi {
-		for _, i := range w.windowsOf(lj) {
+		for _, i := range w.windowsOf(c) {
 			w.stats[i].dupID++
 		}
 	}
 }
 
-func (w *windowing) violation(lj uint64) {
+func (w *windowing) violation(c uint16) {
 	if w.multi {
-		for _, i := range w.windowsOf(lj) {
+		for _, i := range w.windowsOf(c) {
 			w.stats[i].violations++
 		}
 	}
@@ -352,7 +363,7 @@ func (r *Recorder) LostFor(journey uint64, from, to, cause string, dlq bool, at 
 		cause = "unknown"
 	}
 	if lj, ok := r.local(journey); ok {
-		r.win.lost(lj, cause, dlq)
+		r.win.lost(r.classOfJourney(lj), cause, dlq)
 	}
 }
 
@@ -445,44 +456,6 @@ func (r *Results) windowOf(name string) *WindowResult {
 		}
 	}
 	return nil
-}
-
-// pagedU16 is a table of uint16 by dense journey index, in pages of 4096
-// entries (8 KiB) allocated on first write; unwritten entries read 0.
-type pagedU16 struct {
-	pages []*[u16PageSize]uint16
-}
-
-const (
-	u16PageShift = 12
-	u16PageSize  = 1 << u16PageShift
-)
-
-func (t *pagedU16) set(i uint64, v uint16) {
-	p := i >> u16PageShift
-	if p >= uint64(len(t.pages)) {
-		if v == 0 {
-			return
-		}
-		t.pages = growPages(t.pages, int(p)+1)
-	}
-	pg := t.pages[p]
-	if pg == nil {
-		if v == 0 {
-			return
-		}
-		pg = new([u16PageSize]uint16)
-		t.pages[p] = pg
-	}
-	pg[i&(u16PageSize-1)] = v
-}
-
-func (t *pagedU16) get(i uint64) uint16 {
-	p := i >> u16PageShift
-	if p >= uint64(len(t.pages)) || t.pages[p] == nil {
-		return 0
-	}
-	return t.pages[p][i&(u16PageSize-1)]
 }
 
 // ValidateWindow checks an expectation's window name against the

@@ -47,11 +47,44 @@ func TestQueueOrdersByTimeThenSequence(t *testing.T) {
 	}
 }
 
-// TestQueueMatchesStableSort checks the heap against a stable sort on many
-// random interleavings of pushes and pops.
+// TestQueueMatchesStableSort checks the queue against a stable sort on
+// many random interleavings of pushes and pops, with times that stay in
+// the heap, spread over the wheel's buckets, reach past its ring, or come
+// in bursts of ties; pushes may be for any time, earlier ones included.
 func TestQueueMatchesStableSort(t *testing.T) {
+	const ms, s = Time(1e6), Time(1e9)
+	dists := []struct {
+		name string
+		at   func(r *rand.Rand, now Time) Time
+	}{
+		{"tiny", func(r *rand.Rand, _ Time) Time { return Time(r.IntN(50)) }},
+		{"hops", func(r *rand.Rand, now Time) Time { return now + Time(r.IntN(100))*ms }},
+		{"handler runs", func(r *rand.Rand, now Time) Time { return now + 5*s + Time(r.IntN(1000))*ms }},
+		{"minutes", func(r *rand.Rand, now Time) Time { return now + Time(r.IntN(600))*s }},
+		{"mixed", func(r *rand.Rand, now Time) Time {
+			switch r.IntN(4) {
+			case 0:
+				return now
+			case 1:
+				return now + Time(r.IntN(20))*ms
+			case 2:
+				return now + Time(r.IntN(12))*s
+			}
+			return Time(r.IntN(int(now) + 1)) // the past
+		}},
+		{"ties", func(r *rand.Rand, now Time) Time { return now + Time(r.IntN(3))*bucketWidth }},
+	}
+	for _, d := range dists {
+		t.Run(d.name, func(t *testing.T) { queueMatchesSort(t, d.at) })
+	}
+}
+
+// bucketWidth is the wheel's bucket width.
+const bucketWidth = Time(1) << bucketShift
+
+func queueMatchesSort(t *testing.T, next func(r *rand.Rand, now Time) Time) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for round := 0; round < 200; round++ {
+	for round := 0; round < 100; round++ {
 		var q Queue[int]
 		type item struct {
 			at  Time
@@ -59,9 +92,10 @@ func TestQueueMatchesStableSort(t *testing.T) {
 		}
 		var model []item
 		seq := 0
-		for op := 0; op < 500; op++ {
+		now := Time(0)
+		for op := 0; op < 600; op++ {
 			if r.IntN(3) > 0 || len(model) == 0 {
-				at := Time(r.IntN(50))
+				at := next(r, now)
 				q.Push(at, seq)
 				model = append(model, item{at, seq})
 				seq++
@@ -70,10 +104,14 @@ func TestQueueMatchesStableSort(t *testing.T) {
 			sort.SliceStable(model, func(i, j int) bool {
 				return model[i].at < model[j].at || (model[i].at == model[j].at && model[i].seq < model[j].seq)
 			})
+			if pk, _ := q.Peek(); pk != model[0].at {
+				t.Fatalf("round %d: peek %v, want %v", round, pk, model[0].at)
+			}
 			at, v, ok := q.Pop()
 			if !ok || at != model[0].at || v != model[0].seq {
 				t.Fatalf("round %d: popped (%v,%v,%v), want (%v,%v)", round, at, v, ok, model[0].at, model[0].seq)
 			}
+			now = max(now, at)
 			model = model[1:]
 		}
 		if q.Len() != len(model) {
@@ -148,7 +186,8 @@ func TestQueueRenumbers(t *testing.T) {
 	next := 0
 	for step := 0; step < 4000; step++ {
 		if r.IntN(3) > 0 || len(model) == 0 {
-			at := Time(r.IntN(40))
+			// Items in the heap, in the wheel's buckets and beyond it.
+			at := Time(r.IntN(40)) * Time([]int64{1, 1 << 20, 1 << 30}[r.IntN(3)])
 			q.Push(at, next)
 			model = append(model, item{at, next})
 			next++

@@ -71,7 +71,7 @@ func (m *Model) archiveIngest(a int, rec *record) {
 			return
 		}
 	}
-	m.eng.After(sample(m.p.ArchiveLag, m.rArchive), ev{kind: evArchive, rec: rec, bus: int32(a)})
+	m.pushAfter(sample(m.p.ArchiveLag, m.rArchive), ev{kind: evArchive, rec: rec, bus: int32(a)})
 }
 
 // match matches the event of rec against mt, into m.hits' buffer. It
@@ -79,12 +79,16 @@ func (m *Model) archiveIngest(a int, rec *record) {
 // path twice (a duplicate or dotted key): the load generator's details
 // never do, events put through busdrill serve may.
 func (m *Model) match(mt *pattern.Matcher, rec *record) ([]int, error) {
+	if rec.lazy && mt.NeedsDetail() {
+		m.materialise(rec)
+	}
 	return mt.Match(&rec.env, &m.scratch, m.hits[:0])
 }
 
 func (m *Model) archiveAppend(a int, rec *record) {
 	as := &m.archives[a]
 	as.events = append(as.events, rec)
+	m.ref(rec)
 	if as.retention > 0 {
 		cut := m.Wall(m.Now()).Add(-as.retention)
 		n := 0
@@ -92,6 +96,9 @@ func (m *Model) archiveAppend(a int, rec *record) {
 			n++
 		}
 		if n > 0 {
+			for _, old := range as.events[:n] {
+				m.unref(old)
+			}
 			k := copy(as.events, as.events[n:])
 			clear(as.events[k:])
 			as.events = as.events[:k]
@@ -193,6 +200,7 @@ func (m *Model) replayStep(r int) {
 		for _, rec := range as.events {
 			if t := rec.env.Time; !t.Before(rs.start) && t.Before(rs.end) {
 				rs.events = append(rs.events, rec)
+				m.ref(rec)
 			}
 		}
 		sort.SliceStable(rs.events, func(i, j int) bool {
@@ -216,7 +224,8 @@ func (m *Model) replayStep(r int) {
 		to = rs.buckets[rs.next+1]
 	}
 	for _, orig := range rs.events[from:to] {
-		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r)}
+		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r),
+			lazy: orig.lazy, size: orig.size, token: orig.token}
 		rec.env.ReplayName = rs.name
 		if m.p.ReplayNewIDs {
 			m.setID(rec)
@@ -226,7 +235,7 @@ func (m *Model) replayStep(r int) {
 			m.at(o, as.bus, -1, -1)
 			m.emit(o)
 		}
-		m.eng.After(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
+		m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
 	}
 	rs.next++
 	if rs.next == len(rs.buckets) {
@@ -239,6 +248,9 @@ func (m *Model) replayStep(r int) {
 func (m *Model) replayDone(r int) {
 	rs := &m.replays[r]
 	rs.state = ReplayCompleted
+	for _, rec := range rs.events {
+		m.unref(rec)
+	}
 	rs.events, rs.buckets = nil, nil
 	m.replayObserve(r)
 }

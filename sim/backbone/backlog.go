@@ -95,11 +95,16 @@ func (b *backlog) pop() waiting {
 // park appends invocation e to backlog q, packing its record when the
 // record is rebuildable from the waiting entry: an event published (not
 // replayed) with no resources and the publish time as its time, whose
-// detail the codec packs. Anything else waits with its record.
+// detail the codec packs. Anything else waits with its record (a
+// reference to it). A packed entry is a holding of its own (see Holder).
 func (m *Model) park(q *backlog, e ev) {
 	w := waiting{e: e}
 	if rec := e.rec; m.p.Details != nil && m.packable(rec) {
-		if tok, ok := m.p.Details.Pack(&rec.env, rec.tag); ok {
+		tok, ok := rec.token, rec.lazy
+		if !ok {
+			tok, ok = m.p.Details.Pack(&rec.env, rec.tag)
+		}
+		if ok {
 			if mi := m.metaIndex(&rec.env); mi >= 0 {
 				w.e.rec = nil
 				w.tag, w.token, w.at = rec.tag, tok, rec.at
@@ -108,11 +113,24 @@ func (m *Model) park(q *backlog, e ev) {
 			}
 		}
 	}
+	if w.e.rec != nil {
+		m.ref(w.e.rec)
+	} else if m.holds != nil {
+		m.holds.Hold(&e.rec.env, e.rec.tag)
+	}
 	q.push(w)
 }
 
+// startWaiting starts a run of handler h on its oldest waiting
+// invocation.
+func (m *Model) startWaiting(h *handlerState) {
+	e := m.unpark(&h.backlog)
+	m.handlerStart(h, e)
+	m.unref(e.rec) // the backlog's reference, now the run's
+}
+
 // unpark pops the oldest invocation of backlog q, rebuilding its record
-// if it was packed.
+// if it was packed. The caller owns one reference to the record.
 func (m *Model) unpark(q *backlog) ev {
 	w := q.pop()
 	if w.e.rec != nil {
@@ -126,7 +144,12 @@ func (m *Model) unpark(q *backlog) ev {
 	rec.env.Account = md.account
 	rec.env.Region = md.region
 	rec.env.Time = m.Wall(w.at)
-	rec.env.Detail = m.p.Details.Unpack(nil, w.token)
+	// The detail is built again when something reads it (lazy.go).
+	rec.lazy, rec.token = true, w.token
+	m.ref(rec)
+	if m.holds != nil {
+		m.holds.Release(&rec.env, rec.tag) // the packed entry's holding
+	}
 	e := w.e
 	e.rec = rec
 	return e

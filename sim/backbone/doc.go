@@ -276,7 +276,8 @@
 // rule-matched, rule-disabled, throttled, forwarded, delivered,
 // handler-accepted, handler-started, handler-failed, retry-scheduled,
 // dead-lettered, dropped, route-lost, control-applied, replay-state,
-// replayed, redriven.
+// replayed, redriven. An observer that needs only some kinds says so
+// ([Selective], [Filter]): the model then does not build the others.
 //
 // For the loss ledger: each (event, consumer) route of the nominal
 // topology (topology.Router.ExpectedRoutes) ends in exactly one of
@@ -305,8 +306,13 @@
 // Memory is proportional to the events in flight: the model keeps no
 // per-event history (dedupe belongs to consumers), but for archives and
 // dead-letter queues, which keep their events (DLQ messages until
-// redriven: memory grows with the failures). Scheduling never
-// allocates; the one allocation per published event is its record (the
+// redriven: memory grows with the failures). A [Holder] (Params.Holds)
+// learns which events the model still holds, counted by reference on
+// each event's record: a harness then knows when nothing of a journey is
+// left, and forgets it. A harness that can rebuild details (Params.Details)
+// may publish entries without them (event.Entry.DetailLazy): the model
+// builds a detail only when something reads it (lazy.go). Scheduling
+// never allocates; the one allocation per published event is its record (the
 // envelope with its id inline), shared by every bus, rule and target it
 // reaches. PutEvents keeps the entries' Detail and Resources slices:
 // callers must not modify them afterwards. PutEvents allocates the results

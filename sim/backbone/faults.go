@@ -481,7 +481,7 @@ func (m *Model) StallHandler(handler string, stalled bool) error {
 	h.stalled = stalled
 	m.applied(m.accounts[h.acct].name, "StallHandler "+handler+" "+strconv.FormatBool(stalled))
 	for !h.stalled && h.busy < h.spec.Concurrency && h.backlog.len() > 0 {
-		m.handlerStart(h, m.unpark(&h.backlog))
+		m.startWaiting(h)
 	}
 	return nil
 }
@@ -505,6 +505,9 @@ func (m *Model) SetPoison(handler string, failsOn func(env *event.Envelope) bool
 // a poison predicate shifts nothing in the handler's stream.
 func (m *Model) runFails(h *handlerState, rec *record) (bool, string) {
 	failed := h.spec.FailureProbability > 0 && h.r.Float64() < h.spec.FailureProbability
+	if h.spec.FailsOn != nil {
+		m.materialise(rec)
+	}
 	if h.spec.FailsOn != nil && h.spec.FailsOn(&rec.env) {
 		return true, CausePoison
 	}
@@ -551,6 +554,7 @@ func (m *Model) deadLetter(e ev, q int, code, msg, exhausted string) {
 		ExhaustedRetryCondition: exhausted, RetryAttempts: int(e.attempt),
 		rec: e.rec, bus: e.bus, rule: e.rule, tgt: e.tgt, gen: e.gen, hopped: e.hopped,
 	})
+	m.ref(e.rec)
 }
 
 // DLQMessages returns a copy of the messages in queue (a queue reference
@@ -562,6 +566,9 @@ func (m *Model) DLQMessages(queue string) []DLQMessage {
 	q, ok := m.names.Queue(queue)
 	if !ok || m.fault.dlq == nil || len(m.fault.dlq[q]) == 0 {
 		return nil
+	}
+	for i := range m.fault.dlq[q] {
+		m.materialise(m.fault.dlq[q][i].rec)
 	}
 	return append([]DLQMessage(nil), m.fault.dlq[q]...)
 }
@@ -610,7 +617,7 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 	for i := range take {
 		x := &take[i]
 		e := ev{kind: evInvoke, rec: x.rec, bus: x.bus, rule: x.rule, tgt: x.tgt, gen: x.gen, hopped: x.hopped, at0: m.Now(), granted: true}
-		if m.obs != nil {
+		if m.want.Has(KindRedriven) {
 			m.downstream = m.nominalFromTarget(e)
 			for _, c := range m.downstream {
 				o := m.at(m.begin(KindRedriven, x.rec), int(e.bus), int(e.rule), int(e.tgt))
@@ -619,7 +626,8 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 			}
 		}
 		t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
-		m.eng.After(sample(t.lat, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+		m.pushAfter(sample(t.lat, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+		m.unref(x.rec) // the message left the queue
 	}
 	return n, nil
 }

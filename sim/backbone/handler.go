@@ -44,6 +44,16 @@ type HandlerCall struct {
 	// Attempt is the handler's retry number of this run (0 first).
 	Attempt int
 	acct    int
+	rec     *record
+}
+
+// Detail returns the event's detail, building it first if the model had
+// not (see event.Entry.DetailLazy): Env.Detail is nil until then.
+func (c *HandlerCall) Detail() []byte {
+	if c.rec != nil {
+		c.m.materialise(c.rec)
+	}
+	return c.Env.Detail
 }
 
 // Now returns the virtual time of the call.
@@ -124,7 +134,7 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 	d := sample(h.spec.Process, h.r)
 	h.load.work += d
 	h.load.runs++
-	m.eng.After(d, e)
+	m.pushAfter(d, e)
 }
 
 // handlerRetry resubmits a run the handler retries itself.
@@ -149,7 +159,7 @@ func (m *Model) handlerDone(e ev) {
 			e.attempt++
 			e.kind = evHandlerRetry
 			h.load.retrying++
-			m.eng.After(d, e)
+			m.pushAfter(d, e)
 		} else if !e.dup {
 			if o := m.at(m.begin(KindDropped, e.rec), int(e.bus), int(e.rule), int(e.tgt)); o != nil {
 				o.Cause, o.Attempt = CauseHandlerFailed, int(e.attempt)
@@ -165,13 +175,13 @@ func (m *Model) handlerDone(e ev) {
 		}
 	}
 	if h.backlog.len() > 0 && !h.stalled {
-		m.handlerStart(h, m.unpark(&h.backlog))
+		m.startWaiting(h)
 	}
 	if !failed && h.spec.OnSuccess != nil {
 		c := &h.call
 		c.Consumer = m.buses[e.bus].rules[e.rule].targets[e.tgt].consumer
-		c.Env, c.Tag, c.Duplicate, c.Attempt = &e.rec.env, e.rec.tag, e.dup, int(e.attempt)
+		c.Env, c.Tag, c.Duplicate, c.Attempt, c.rec = &e.rec.env, e.rec.tag, e.dup, int(e.attempt), e.rec
 		h.spec.OnSuccess(c)
-		c.Env, c.Tag = nil, 0
+		c.Env, c.Tag, c.rec = nil, 0, nil
 	}
 }

@@ -21,12 +21,17 @@ type Model struct {
 	topo   *topology.Topology
 	router *topology.Router
 	names  *topology.Index
-	region string
-	epoch  time.Time
+	// busMemo spares putEntry the index for a sender's usual bus.
+	busMemo busMemo
+	region  string
+	epoch   time.Time
 
 	eng sim.Engine[ev]
 	obs Observer
-	o   Observation
+	// want are the kinds obs wants (see Selective): the others are not
+	// built.
+	want KindSet
+	o    Observation
 
 	accounts []accountState
 	buses    []busState
@@ -47,6 +52,9 @@ type Model struct {
 	rDup, rJitter, rArchive                          *rand.Rand
 
 	fault faults // fault hooks' state (faults.go)
+
+	// holds is Params.Holds (see holds.go).
+	holds Holder
 
 	scratch pattern.Scratch
 	// detailScratch is the scanner state for validating PutEvents details.
@@ -101,7 +109,16 @@ type record struct {
 	at     sim.Time // when PutEvents accepted it
 	sender int32    // account index of the publisher
 	replay int32    // replay index, or -1
-	id     [36]byte
+	// refs counts what refers to the record: scheduled engine events,
+	// backlog entries, archives, replays, DLQ messages (see holds.go).
+	refs int32
+	// lazy: the detail is not built yet (env.Detail is nil); token
+	// builds it through Params.Details, and size is its length (see
+	// lazy.go).
+	lazy  bool
+	size  int32
+	token uint64
+	id    [36]byte
 }
 
 type accountState struct {
@@ -123,8 +140,9 @@ type busState struct {
 	matched        uint64 // MatchedEvents, bus dimension
 	outage         string
 	// matcher matches the rules' patterns (index = rule index; deleted
-	// rules have none).
+	// rules have none); memo remembers its answers (matchmemo.go).
 	matcher *pattern.Matcher
+	memo    matchMemo
 	// deleted: the bus does not exist (deleted, or only named by a
 	// target); its slot is kept for its reference (runtime.go).
 	deleted bool
@@ -186,7 +204,10 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		return nil, err
 	}
 	p.fill()
-	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), obs: obs, roles: map[string]int{}}
+	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), obs: obs, roles: map[string]int{}, holds: p.Holds}
+	if obs != nil {
+		m.want = kindsOf(obs)
+	}
 	m.epoch = p.Epoch
 	if m.epoch.IsZero() {
 		m.epoch = sim.Epoch
@@ -343,6 +364,9 @@ func (m *Model) Step() bool {
 		return false
 	}
 	m.dispatch(e)
+	if e.rec != nil {
+		m.unref(e.rec) // the scheduled event's reference (see push)
+	}
 	return true
 }
 
@@ -414,13 +438,16 @@ func (m *Model) dispatch(e ev) {
 func sample(d rng.Dist, r *rand.Rand) time.Duration { return rng.Duration(d, r) }
 
 // begin prepares the shared observation for an event; it returns nil when
-// nobody observes.
+// nobody observes that kind.
 func (m *Model) begin(k Kind, rec *record) *Observation {
-	if m.obs == nil {
+	if !m.want.Has(k) {
 		return nil
 	}
 	m.o = Observation{Kind: k, Time: m.eng.Now()}
 	if rec != nil {
+		if rec.lazy && m.want&WantsDetails != 0 {
+			m.materialise(rec)
+		}
 		m.o.Env = &rec.env
 		m.o.Tag = rec.tag
 		m.o.EventID = rec.env.ID

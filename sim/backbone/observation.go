@@ -176,6 +176,60 @@ type ObserverFunc func(o *Observation)
 // Observe calls f(o).
 func (f ObserverFunc) Observe(o *Observation) { f(o) }
 
+// KindSet is a set of observation kinds.
+type KindSet uint32
+
+// Every kind must fit in a KindSet, below WantsDetails.
+const _ = uint(31 - numKinds)
+
+// WantsDetails, in an observer's kinds, asks for the detail of every
+// event it observes: the model builds the details it left unbuilt (see
+// lazy.go) before the observer sees them. Without it, Env.Detail is nil
+// for such an event.
+const WantsDetails = KindSet(1 << 31)
+
+// AllKinds holds every kind, and details.
+const AllKinds = KindSet(1<<numKinds-1) | WantsDetails
+
+// KindsOf returns the set of the kinds given.
+func KindsOf(kinds ...Kind) KindSet {
+	var s KindSet
+	for _, k := range kinds {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has reports whether k is in the set.
+func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
+
+// Selective is an Observer that wants only some kinds of observation:
+// the model does not build the others (a rule match, a handler start:
+// more than a third of a journey's observations are of kinds a harness
+// may not need). Filter wraps an Observer into one.
+type Selective interface {
+	Observer
+	Kinds() KindSet
+}
+
+// Filter returns obs receiving only the observations of the given kinds.
+func Filter(obs Observer, kinds KindSet) Selective { return filtered{obs, kinds} }
+
+type filtered struct {
+	Observer
+	kinds KindSet
+}
+
+func (f filtered) Kinds() KindSet { return f.kinds }
+
+// kindsOf returns the kinds obs wants: all, unless it is Selective.
+func kindsOf(obs Observer) KindSet {
+	if s, ok := obs.(Selective); ok {
+		return s.Kinds()
+	}
+	return AllKinds
+}
+
 // AppendJSON appends o as one JSON object with a fixed field order,
 // omitting empty fields: {"t":ns,"kind":...,...}.
 func (o *Observation) AppendJSON(dst []byte) []byte {
@@ -249,6 +303,16 @@ func NewTraceWriter(w io.Writer) *TraceWriter {
 	return &TraceWriter{w: bufio.NewWriterSize(w, 64<<10)}
 }
 
+// Kinds says the trace wants every kind, but no detail (it writes none),
+// unless its Filter may read one. The model asks when it is built: set
+// Filter before.
+func (t *TraceWriter) Kinds() KindSet {
+	if t.Filter != nil {
+		return AllKinds
+	}
+	return AllKinds &^ WantsDetails
+}
+
 // Observe writes o as a JSON line.
 func (t *TraceWriter) Observe(o *Observation) {
 	if t.err != nil || (t.Filter != nil && !t.Filter(o)) {
@@ -267,11 +331,18 @@ func (t *TraceWriter) Flush() error {
 	return t.err
 }
 
-// Multi returns an Observer calling each of obs in order.
+// Multi returns an Observer calling each of obs in order, each with the
+// kinds it wants; it wants the union of theirs.
 func Multi(obs ...Observer) Observer {
-	return ObserverFunc(func(o *Observation) {
+	var union KindSet
+	for _, x := range obs {
+		union |= kindsOf(x)
+	}
+	return Filter(ObserverFunc(func(o *Observation) {
 		for _, x := range obs {
-			x.Observe(o)
+			if kindsOf(x).Has(o.Kind) {
+				x.Observe(o)
+			}
 		}
-	})
+	}), union)
 }

@@ -19,6 +19,9 @@ type Params struct {
 	// handler's backlog without their detail bytes (memory only: see
 	// DetailCodec).
 	Details DetailCodec
+	// Holds, when set, is told which events the model holds (see
+	// Holder): what a harness needs to know when a journey is over.
+	Holds Holder
 	// Region overrides the topology's Region for the quota tables; ""
 	// uses the topology's.
 	Region string

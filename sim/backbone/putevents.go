@@ -79,6 +79,17 @@ func (m *Model) PutEventsTo(dst []event.Result, account string, entries []event.
 	return m.putEvents(dst, s, entries)
 }
 
+// AccountIndex returns the index of the account with that Name or ID,
+// for PutEventsFrom.
+func (m *Model) AccountIndex(nameOrID string) (int, bool) { return m.names.Account(nameOrID) }
+
+// PutEventsFrom is PutEventsTo for the account of index acct (from
+// AccountIndex): a client that calls again and again saves looking its
+// account up.
+func (m *Model) PutEventsFrom(dst []event.Result, acct int, entries []event.Entry) Response {
+	return m.putEvents(dst, acct, entries)
+}
+
 func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Response {
 	a := &m.accounts[s]
 	now := m.Now()
@@ -134,7 +145,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 	code, msg := m.validateEntry(en)
 	owner, b := -1, -1
 	if code == "" {
-		owner, b = m.names.ResolveBus(s, en.EventBusName)
+		owner, b = m.resolveBus(s, en.EventBusName)
 		if owner != s {
 			allowed := owner >= 0 && b >= 0 &&
 				topology.PolicyAllows(m.buses[b].policy, &m.accounts[owner].info, &m.accounts[s].info)
@@ -183,7 +194,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 		}
 		return event.Result{EventID: rec.env.ID}
 	}
-	m.eng.After(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
+	m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
 	return event.Result{EventID: rec.env.ID}
 }
 
@@ -194,9 +205,9 @@ func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 		return event.CodeInvalidArgument, event.MsgSourceRequired
 	case en.DetailType == "":
 		return event.CodeInvalidArgument, event.MsgDetailTypeRequired
-	case len(en.Detail) == 0:
+	case len(en.Detail) == 0 && !(en.DetailLazy && m.p.Details != nil):
 		return event.CodeInvalidArgument, event.MsgDetailRequired
-	case event.ValidateObject(en.Detail, &m.detailScratch) != nil:
+	case !en.DetailValid && event.ValidateObject(en.Detail, &m.detailScratch) != nil:
 		return event.CodeMalformedDetail, event.MsgDetailMalformed
 	case strings.HasPrefix(en.Source, "aws."):
 		return event.CodeNotAuthorizedSource, MsgNotAuthorizedSource
@@ -215,6 +226,9 @@ func (m *Model) newRecord(s int, en *event.Entry) *record {
 	rec.env.Region = m.region
 	rec.env.Resources = en.Resources
 	rec.env.Detail = en.Detail
+	if en.DetailLazy && en.Detail == nil {
+		rec.lazy, rec.token, rec.size = true, en.DetailToken, int32(min(en.DetailBytes, 1<<31-1))
+	}
 	if en.Time.IsZero() {
 		rec.env.Time = m.Wall(m.Now())
 	} else {

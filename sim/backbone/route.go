@@ -36,7 +36,7 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 			m.archiveIngest(a, rec)
 		}
 	}
-	hits, err := m.match(bs.matcher, rec)
+	hits, err := m.matchBus(bs, rec)
 	if err != nil {
 		if o := m.at(m.begin(KindDropped, rec), b, -1, -1); o != nil {
 			o.Cause, o.Message = CauseMatchBudget, err.Error()
@@ -44,14 +44,13 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 		}
 		return
 	}
-	m.hits = hits
 	var filter []bool
 	if rec.replay >= 0 {
 		filter = m.replays[rec.replay].filter
 	}
 	now := m.eng.Now()
 	matched := false
-	for _, i := range m.hits {
+	for _, i := range hits {
 		if filter != nil && !filter[i] {
 			continue
 		}
@@ -113,7 +112,7 @@ func (m *Model) admit(e ev) {
 	}
 	e.kind = evInvoke
 	e.granted = true
-	m.eng.At(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
+	m.push(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
 }
 
 // invoke is one attempt to deliver to a target.
@@ -236,7 +235,7 @@ func (m *Model) maybeDuplicate(e ev) {
 	}
 	t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
 	e.dup = true
-	m.eng.After(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+	m.pushAfter(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
 }
 
 // fail handles a failed attempt: retry a retryable error while the retry
@@ -261,7 +260,7 @@ func (m *Model) fail(e ev, code, msg string) {
 				t.load.retried(int(e.attempt)+1, now.Add(d).Sub(e.at0))
 				e.attempt++
 				e.granted = false
-				m.eng.At(now.Add(d), e)
+				m.push(now.Add(d), e)
 				return
 			}
 		}
@@ -308,7 +307,7 @@ func (m *Model) nominalFromTarget(e ev) []string {
 // ledger's attribution of a loss at (b, i, k) to the routes it cuts.
 // queue is the DLQ holding the event, if any.
 func (m *Model) routeLost(rec *record, b, i, k int, cause, queue string) {
-	if m.obs == nil {
+	if !m.want.Has(KindRouteLost) {
 		return
 	}
 	for _, c := range m.downstream {

@@ -76,6 +76,7 @@ func (m *Model) AddAccount(a topology.Account) int {
 		inv: newBucket(q.InvocationsTPS, q.InvocationsBurst),
 	})
 	m.names.AddAccount(a.Name, a.ID, i)
+	m.namesChanged()
 	m.growFaults()
 	return i
 }
@@ -146,6 +147,7 @@ func (m *Model) CreateBus(ref string) error {
 	bs.deleted, bs.policy, bs.outage, bs.matched = false, nil, "", 0
 	m.rebuildMatcher(b)
 	m.names.SetBus(ref, b)
+	m.namesChanged()
 	return nil
 }
 
@@ -165,6 +167,7 @@ func (m *Model) DeleteBus(ref string) error {
 	}
 	m.rebuildMatcher(b)
 	m.names.RemoveBus(ref)
+	m.namesChanged()
 	return nil
 }
 
@@ -480,6 +483,9 @@ func (m *Model) DeleteArchive(name string) error {
 				break
 			}
 		}
+		for _, rec := range as.events {
+			m.unref(rec)
+		}
 		as.bus, as.events, as.name = -1, nil, ""
 		return nil
 	}
@@ -499,6 +505,7 @@ func (m *Model) Archive(name string) (ArchiveInfo, bool) {
 		if as := &m.archives[i]; as.name == name && as.bus >= 0 {
 			info := ArchiveInfo{Name: name, EventCount: len(as.events)}
 			for _, r := range as.events {
+				m.materialise(r)
 				info.SizeBytes += int64(len(r.env.Detail))
 			}
 			return info, true

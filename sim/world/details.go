@@ -5,6 +5,7 @@ import (
 
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/topology"
 )
 
 // detailCodec lets the model keep the events waiting in a handler's
@@ -15,6 +16,25 @@ import (
 // exactly that (the factory compares it without building it), so an
 // event whose detail is anything else keeps its bytes.
 type detailCodec struct{ w *world }
+
+// detailToken is the token of the detail of journey jid's step k.
+func detailToken(jid uint64, k loadgen.Kind) uint64 { return jid<<2 | uint64(k) }
+
+// lazyDetailsPossible reports whether the world may publish journey
+// events without their details (event.Entry.DetailLazy): when no rule's
+// pattern reads the detail, the expected routes the world computes from
+// an envelope (PutEvents accepted, a producer giving up) never read it,
+// and what else reads it — an archive's pattern, a poison predicate, a
+// relay, the trace's observers if they ask — has the model build it
+// first (backbone's lazy.go).
+func lazyDetailsPossible(r *topology.Router) bool {
+	for b := range r.X.T.Buses {
+		if r.Matcher(b).NeedsDetail() {
+			return false
+		}
+	}
+	return true
+}
 
 // Pack returns journey<<2 | step for a journey event with the factory's
 // detail.
@@ -32,7 +52,7 @@ func (c detailCodec) Pack(env *event.Envelope, tag uint64) (uint64, bool) {
 	if !ok || !w.factory.IsDetail(env.Detail, &o, k) {
 		return 0, false
 	}
-	return jid<<2 | uint64(k), true
+	return detailToken(jid, k), true
 }
 
 // Unpack appends the detail of the token's journey and step to dst.

@@ -40,4 +40,30 @@
 // is booked, retries waiting) and the events EventBridge bills. A capacity
 // search judges growth and utilisation from it. Sampling changes nothing:
 // a watched run's results.json is byte-identical to an unwatched one's.
+//
+// # Details are built when read
+//
+// When no rule's pattern reads the detail (the reference topology's read
+// account, source and detail-type), the producer and the services publish
+// their events without building the details (loadgen's LazyEntry): the
+// model keeps the (journey, step) token and builds a detail only when
+// something reads it — an archive's pattern, a poison predicate, a relay
+// republishing it, a dead-letter queue handing it out. Sizes are counted
+// exactly all the same; results and traces are those of a run that builds
+// every detail (TestLazyDetailsChangeNothing), without writing and
+// collecting a few KiB per event.
+//
+// # Memory: journeys are retired
+//
+// A journey is held while the model holds an event of it (scheduled,
+// waiting in a backlog, archived, in a dead-letter queue: the model's
+// backbone.Holder reports those) or a producer holds a request of it (a
+// retry, a resend, a producer-timeout duplicate). When the last hold goes,
+// nothing can happen to the journey any more: it is retired, its record,
+// its services' dedupe keys and the recorder's state of it freed (see
+// retire.go). Results are the same as if every journey were kept to the
+// end (TestRetirementChangesNothing), and a run holds what its journeys
+// in flight need: at a steady rate its memory does not grow with its
+// length (TestRetainedHeapIsFlat). A journey whose events stay in an
+// archive stays as long as they do.
 package world

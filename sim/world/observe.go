@@ -1,11 +1,20 @@
 package world
 
 import (
+	"unsafe"
+
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/sim"
 	"github.com/busdrill/busdrill/sim/backbone"
 )
+
+// observed are the kinds of observation observe uses: the model does not
+// build the others (rule matches, handler starts and failures, retries,
+// drops) unless a trace is written.
+var observed = backbone.KindsOf(backbone.KindPublishAccepted, backbone.KindIngested,
+	backbone.KindHandlerAccepted, backbone.KindForwarded, backbone.KindDelivered,
+	backbone.KindRouteLost, backbone.KindReplayed, backbone.KindRedriven, backbone.KindDeadLettered)
 
 // observe translates the model's observations into recorder calls: the
 // ledger (expected, delivered, lost), consumers (duplicates), and the
@@ -109,17 +118,37 @@ func journeyID(tag uint64, env *event.Envelope) (uint64, bool) {
 
 // isHandlerConsumer reports whether consumer feeds a service stand-in
 // (w.services[handlerOf(consumer)] != nil), remembering the answer per
-// consumer: services do not change once the world is built.
+// consumer: services do not change once the world is built. The model
+// names a consumer with the same string every time, so a lookaside slot
+// chosen by where its bytes are answers without hashing it.
 func (w *world) isHandlerConsumer(consumer string) bool {
-	if v, ok := w.handlerConsumers[consumer]; ok {
-		return v
+	slot := &w.handlerSlots[stringSlot(consumer)%uint(len(w.handlerSlots))]
+	if slot.set && slot.consumer == consumer {
+		return slot.handler
 	}
-	v := w.services[handlerOf(consumer)] != nil
-	if w.handlerConsumers == nil {
-		w.handlerConsumers = map[string]bool{}
+	v, ok := w.handlerConsumers[consumer]
+	if !ok {
+		v = w.services[handlerOf(consumer)] != nil
+		if w.handlerConsumers == nil {
+			w.handlerConsumers = map[string]bool{}
+		}
+		w.handlerConsumers[consumer] = v
 	}
-	w.handlerConsumers[consumer] = v
+	*slot = handlerSlot{consumer: consumer, handler: v, set: true}
 	return v
+}
+
+// handlerSlot is a lookaside slot of isHandlerConsumer.
+type handlerSlot struct {
+	consumer     string
+	handler, set bool
+}
+
+// stringSlot hashes where s's bytes are, for the lookaside caches: equal
+// strings at different places just land in different slots.
+func stringSlot(s string) uint {
+	p := uint(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+	return p>>3 ^ p>>11 ^ uint(len(s))
 }
 
 // handlerOf returns the handler reference a handler consumer

@@ -65,22 +65,28 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w.rec.Sent(a.Index, a.At, now.Duration())
 	w.sent++
 
-	e := w.factory.Entry(&o, loadgen.OrderCreated)
-	e.EventBusName = w.busName(o.Origin, w.trafficBus)
-	if w.faults.hit(a.At, chaos.KindPoison, "") != nil {
+	c := w.client(o.Origin)
+	poison := w.faults.hit(a.At, chaos.KindPoison, "") != nil
+	oversize := w.faults.hit(a.At, chaos.KindOversize, "") != nil
+	var e event.Entry
+	if w.lazyDetails && !oversize {
+		e = w.factory.LazyEntry(&o, loadgen.OrderCreated)
+		e.DetailToken = detailToken(a.Index, loadgen.OrderCreated)
+	} else {
+		e = w.factory.Entry(&o, loadgen.OrderCreated)
+	}
+	e.EventBusName = c.busName(w.trafficBus)
+	if poison {
 		j.Flags |= flagPoison
 	}
-	if w.faults.hit(a.At, chaos.KindOversize, "") != nil {
+	if oversize {
 		// Made larger than the request limit without being built: the
 		// model refuses it for its size.
 		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)
 		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
-	req := &request{
-		entries: []event.Entry{e},
-		meta:    []sent{{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)}},
-	}
-	w.client(o.Origin).publish(now, req)
+	c.publishOne(now, e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)})
+	w.retireIfIdle(a.Index)
 	p.next()
 }
 

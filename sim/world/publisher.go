@@ -2,6 +2,7 @@ package world
 
 import (
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/busdrill/busdrill/actors"
@@ -66,30 +67,72 @@ type request struct {
 type client struct {
 	w       *world
 	account string
-	id      int
-	r       *rand.Rand
-	tokens  int
+	// acct is the account's index in the model (known: it has one).
+	acct   int
+	known  bool
+	id     int
+	r      *rand.Rand
+	tokens int
 	// pending holds requests waiting for a retry, by slot.
 	pending []*request
 	free    []int
 	results []event.Result
+	// one is the request of publishOne, reused: a request is copied to
+	// the heap only when the client keeps it for later.
+	one request
+	// busNames remembers how the account names the buses it publishes
+	// to (see busName).
+	busNames []busName
 }
 
+type busName struct{ bus, name string }
+
 func (w *world) client(account string) *client {
-	if c, ok := w.clients[account]; ok {
-		return c
+	// Few accounts publish: a scan of the clients, whose names are
+	// usually the very strings asked with, beats hashing the name.
+	for _, c := range w.clientList {
+		if c.account == account {
+			return c
+		}
 	}
 	c := &client{w: w, account: account, r: w.streams.Get("sdk/" + account), tokens: sdkRetryTokens}
+	c.acct, c.known = w.model.AccountIndex(account)
 	c.id = w.model.AddWaker(c)
-	w.clients[account] = c
+	w.clientList = append(w.clientList, c)
 	return c
+}
+
+// busName is how the client's account names bus in a PutEvents entry
+// (see world.busName), remembered.
+func (c *client) busName(bus string) string {
+	for i := range c.busNames {
+		if c.busNames[i].bus == bus {
+			return c.busNames[i].name
+		}
+	}
+	name := c.w.busName(c.account, bus)
+	c.busNames = append(c.busNames, busName{bus, name})
+	return name
+}
+
+// publishOne sends one entry now, its request the client's reusable one.
+func (c *client) publishOne(now sim.Time, e event.Entry, m sent) {
+	req := &c.one
+	*req = request{entries: append(req.entries[:0], e), meta: append(req.meta[:0], m)}
+	c.publish(now, req)
+	req.entries[0] = event.Entry{} // let the detail go
 }
 
 // publish sends a request now.
 func (c *client) publish(now sim.Time, req *request) {
 	w := c.w
 	req.attempt++
-	resp := w.model.PutEventsTo(c.results[:0], c.account, req.entries)
+	var resp backbone.Response
+	if c.known {
+		resp = w.model.PutEventsFrom(c.results[:0], c.acct, req.entries)
+	} else {
+		resp = w.model.PutEventsTo(c.results[:0], c.account, req.entries)
+	}
 	c.results = resp.Entries
 	throttled := resp.Err != nil && resp.Err.Code == event.CodeThrottling
 	w.rec.PutEventsCall(c.account, now.Duration(), len(req.entries), throttled)
@@ -147,7 +190,16 @@ func fullJitter(r *rand.Rand, d, cap time.Duration) time.Duration {
 	return rng.Duration(rng.Uniform{Max: float64(d)}, r)
 }
 
+// later keeps req to publish at at; its journeys are held until then.
 func (c *client) later(at sim.Time, req *request) {
+	if req == &c.one {
+		kept := *req
+		kept.entries, kept.meta = slices.Clone(req.entries), slices.Clone(req.meta)
+		req = &kept
+	}
+	for i := range req.meta {
+		c.w.journeys.Hold(req.meta[i].journey)
+	}
 	slot := len(c.pending)
 	if n := len(c.free); n > 0 {
 		slot, c.free = c.free[n-1], c.free[:n-1]
@@ -158,12 +210,16 @@ func (c *client) later(at sim.Time, req *request) {
 	c.w.model.WakeAt(at, c.id, int64(slot))
 }
 
-// Wake retries or resends the request in slot arg.
+// Wake retries or resends the request in slot arg, then lets its
+// journeys go (what it published, or keeps for later, holds them again).
 func (c *client) Wake(now sim.Time, arg int64) {
 	req := c.pending[arg]
 	c.pending[arg] = nil
 	c.free = append(c.free, int(arg))
 	c.publish(now, req)
+	for i := range req.meta {
+		c.w.release(req.meta[i].journey)
+	}
 }
 
 // accepted records an entry's acceptance.

@@ -93,8 +93,10 @@ func (w *world) sample(now time.Duration) {
 	s.InFlight = w.rec.InFlight()
 	s.Producers = s.Producers[:0]
 	for _, a := range w.sc.Topology.Accounts {
-		if c, ok := w.clients[a.Name]; ok {
-			s.Producers = append(s.Producers, ProducerLoad{Account: a.Name, Waiting: len(c.pending) - len(c.free)})
+		for _, c := range w.clientList {
+			if c.account == a.Name {
+				s.Producers = append(s.Producers, ProducerLoad{Account: a.Name, Waiting: len(c.pending) - len(c.free)})
+			}
 		}
 	}
 	s.Handlers = w.model.HandlerLoads(s.Handlers[:0])

@@ -48,6 +48,9 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return // not a journey event: nothing to do
 	}
 	now := c.Now()
+	if s.core.Spec.Relay != "" {
+		c.Detail() // a relay republishes the detail it consumed
+	}
 	j, known := w.journeys.Known(jid)
 	var intended sim.Time
 	if known {
@@ -61,14 +64,14 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 		return
 	}
 	e := s.pub.Entry
+	if e.DetailLazy {
+		e.DetailToken = detailToken(jid, loadgen.Kind(s.pub.Step))
+	}
 	e.EventBusName = s.emitBusName()
 	if s.pub.Step == int8(loadgen.DeliveryUpdated) && s.core.Spec.Relay == "" {
 		w.journeys.Emitted(jid, now.Duration())
 	}
-	w.client(s.core.Spec.Account).publish(now, &request{
-		entries: []event.Entry{e},
-		meta:    []sent{{journey: jid, step: s.pub.Step, intended: intended}},
-	})
+	w.client(s.core.Spec.Account).publishOne(now, e, sent{journey: jid, step: s.pub.Step, intended: intended})
 }
 
 // poisoned reports whether a handler's run fails on env because the order

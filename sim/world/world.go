@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"slices"
 
 	"io"
 	"time"
@@ -41,6 +42,11 @@ type Options struct {
 	// Sample, when set, receives the run's state at the end of every
 	// virtual second and at the cut-off (see Sample).
 	Sample func(*Sample)
+
+	// keepJourneys turns retirement off (see retire.go), eagerDetails
+	// the lazy details (details.go): the tests that show they change
+	// nothing compare runs with and without them.
+	keepJourneys, eagerDetails bool
 }
 
 // Run runs the scenario to its cut-off (traffic duration plus drain) and
@@ -85,8 +91,16 @@ type world struct {
 
 	journeys *actors.Journeys
 	services map[string]*service // by handler reference
-	// handlerConsumers caches isHandlerConsumer, by consumer reference.
+	// serviceList are the services in the scenario's order.
+	serviceList []*service
+	// handlerConsumers caches isHandlerConsumer, by consumer reference;
+	// handlerSlots is its lookaside.
 	handlerConsumers map[string]bool
+	handlerSlots     [32]handlerSlot
+
+	// lazyDetails: journey events are published without their details
+	// (see lazyDetailsPossible).
+	lazyDetails bool
 
 	sent        int64
 	interrupted bool
@@ -97,8 +111,9 @@ type world struct {
 	trace    *backbone.TraceWriter
 
 	streams rng.Streams
-	clients map[string]*client
-	faults  *faults
+	// clientList are the accounts' PutEvents clients, by first use.
+	clientList []*client
+	faults     *faults
 	// usage and sampled serve Options.Sample (sample.go).
 	usage   *usageMeter
 	sampled Sample
@@ -129,7 +144,6 @@ func build(opts Options) (*world, error) {
 		trafficBus:  sc.Traffic.Bus,
 		services:    map[string]*service{},
 		streams:     streams,
-		clients:     map[string]*client{},
 		replayRules: map[string][]string{},
 	}
 	w.faults = newFaults(w, sc.Faults)
@@ -156,6 +170,8 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	params.Details = detailCodec{w}
+	params.Holds = holder{w}
+	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
 		for _, s := range sc.Services {
@@ -167,6 +183,7 @@ func build(opts Options) (*world, error) {
 				return nil, err
 			}
 			w.services[s.Handler] = svc
+			w.serviceList = append(w.serviceList, svc)
 			h.OnSuccess = svc.onSuccess
 			w.attachPoison(h)
 			if s.On == w.factory.Type(loadgen.OrderCreated).DetailType {
@@ -175,7 +192,7 @@ func build(opts Options) (*world, error) {
 		}
 	}
 
-	var obs backbone.Observer = backbone.ObserverFunc(w.observe)
+	var obs backbone.Observer = backbone.Filter(backbone.ObserverFunc(w.observe), observed)
 	if opts.Trace != nil {
 		w.trace = backbone.NewTraceWriter(opts.Trace)
 		obs = backbone.Multi(obs, w.trace)
@@ -189,6 +206,11 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	w.router = w.model.Router()
+	if w.lazyDetails = lazyDetailsPossible(w.router) && !opts.eagerDetails; w.lazyDetails {
+		for _, s := range w.serviceList {
+			s.core.LazyDetails()
+		}
+	}
 
 	w.rec = actors.Plan{
 		Scenario: sc, Target: "sim", Version: opts.Version, Shard: opts.Shard,

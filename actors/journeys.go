@@ -35,11 +35,9 @@ import (
 // A runtime that knows when nothing can happen to a journey any more
 // retires it ([Journeys.Retire]): its record is freed, so that memory
 // follows the journeys in flight, not the run's length. The simulator
-// knows exactly: it holds a journey ([Journeys.Hold]) for every event of
-// it the model keeps (in flight, waiting in a backlog, archived, in a
-// dead-letter queue) and every request its producers still mean to send,
-// and retires it when the last hold is released. A live run cannot know
-// that (a real backbone may redeliver for a day) and keeps every journey.
+// knows exactly (it counts the events of a journey its model still
+// holds: see sim/world). A live run cannot know that (a real backbone may
+// redeliver for a day) and keeps every journey.
 type Journeys struct {
 	rec    *report.Recorder
 	stride uint64
@@ -52,8 +50,6 @@ type Journeys struct {
 type Journey struct {
 	Intended                   time.Duration
 	reached, accepted, emitted time.Duration
-	// holds counts what still refers to the journey (see Hold).
-	holds uint32
 	// Flags are the points reached (the Flag constants) and the runtime's
 	// own marks (from FlagRuntime up).
 	Flags uint8
@@ -106,33 +102,6 @@ func (js *Journeys) Start(j uint64, intended time.Duration) *Journey {
 func (js *Journeys) Known(j uint64) (*Journey, bool) {
 	jr := js.table.Get(js.index(j))
 	return jr, jr != nil
-}
-
-// Hold records that something will still refer to journey j: an event of
-// it that the runtime keeps, or a request it means to send. A journey
-// not started (or retired) is not held.
-func (js *Journeys) Hold(j uint64) {
-	if jr, ok := js.Known(j); ok {
-		jr.holds++
-	}
-}
-
-// Release drops a hold of journey j (see Hold) and reports whether that
-// was its last: nothing refers to the journey any more, and the runtime
-// may retire it.
-func (js *Journeys) Release(j uint64) (last bool) {
-	jr, ok := js.Known(j)
-	if !ok || jr.holds == 0 {
-		return false
-	}
-	jr.holds--
-	return jr.holds == 0
-}
-
-// Idle reports whether journey j was started and nothing holds it.
-func (js *Journeys) Idle(j uint64) bool {
-	jr, ok := js.Known(j)
-	return ok && jr.holds == 0
 }
 
 // Retire forgets journey j: nothing can happen to it any more. What it

@@ -7,28 +7,21 @@ import (
 	"github.com/busdrill/busdrill/report"
 )
 
-// TestJourneyHolds: a journey is idle when nothing holds it, Release
-// reports the last hold, and a retired journey is unknown.
-func TestJourneyHolds(t *testing.T) {
-	js := NewJourneys(report.NewRecorder(report.Config{}), 1)
+// TestJourneysRetire: a retired journey is unknown, and its hops are no
+// longer recorded.
+func TestJourneysRetire(t *testing.T) {
+	rec := report.NewRecorder(report.Config{})
+	js := NewJourneys(rec, 1)
 	js.Start(7, time.Second)
-	if !js.Idle(7) || js.Idle(8) {
-		t.Fatal("a started journey with no hold is idle; an unknown one is not")
-	}
-	js.Hold(7)
-	js.Hold(7)
-	js.Hold(8) // unknown: ignored
-	steps := []struct {
-		last, idle bool
-	}{{false, false}, {true, true}, {false, true}}
-	for i, want := range steps {
-		if got := js.Release(7); got != want.last || js.Idle(7) != want.idle {
-			t.Errorf("release %d: last %v idle %v, want %v %v", i, got, js.Idle(7), want.last, want.idle)
-		}
-	}
+	js.Start(8, time.Second)
 	js.Retire(7)
-	if _, ok := js.Known(7); ok || js.Len() != 0 {
-		t.Errorf("retired journey still known (%d left)", js.Len())
+	if _, ok := js.Known(7); ok || js.Len() != 1 {
+		t.Fatalf("retired journey still known (%d left)", js.Len())
+	}
+	js.Complete(7, 2*time.Second) // nothing: it is gone
+	js.Complete(8, 3*time.Second)
+	if js.Completed() != 1 {
+		t.Errorf("%d completed, want 1", js.Completed())
 	}
 }
 

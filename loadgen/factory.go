@@ -176,6 +176,7 @@ type Factory struct {
 	r          *rand.Rand
 	head       []byte    // IsDetail's scratch
 	slabs      [3][]byte // detailBuf's current slab, by kind
+	originLens []originLen
 }
 
 // slabSize is the size of the slabs detailBuf carves details from.
@@ -324,10 +325,10 @@ func (f *Factory) LazyEntry(o *Order, k Kind) event.Entry {
 }
 
 // DetailSize is the length of the detail of kind k for o (AppendDetail's),
-// without building it: only its head, in the factory's scratch.
+// without building it: its head's length is worked out (headLen).
 func (f *Factory) DetailSize(o *Order, k Kind) int {
-	f.head = f.appendHead(f.head[:0], o, k)
-	return len(f.head) + f.padding(o, len(f.head)) + len(closing)
+	head := f.headLen(o, k)
+	return head + f.padding(o, head) + len(closing)
 }
 
 // Fixed strings of the detail.
@@ -361,29 +362,51 @@ func (f *Factory) padding(o *Order, head int) int {
 	return max(o.Size-head-len(closing), 0)
 }
 
+// The fixed parts of a detail's head, in order (see appendHead).
+const (
+	headRunID       = `{"metadata":{"run_id":"`
+	headJourneyID   = `","journey_id":"`
+	headIntended    = `","intended_ns":`
+	headIdemKey     = `,"idempotency_key":"`
+	headOrigin      = `","origin":`
+	headOrderID     = `},"data":{"order_id":"`
+	headCustomer    = `","customer_id":"c-`
+	headItems       = `","items":[`
+	headItem        = `{"sku":"sku-`
+	headQty         = `","qty":`
+	headItemsEnd    = `],"padding":"`
+	headDeliveryID  = `","delivery_id":"`
+	headScheduled   = `","status":"SCHEDULED","padding":"`
+	headOrderStatus = `","status":"DELIVERY_SCHEDULED","padding":"`
+	customerDigits  = 8
+	skuDigits       = 5 // a sku is below 100000
+	// itemLen is the length of one item: its qty is 1 to 5, one digit.
+	itemLen = len(headItem) + skuDigits + len(headQty) + 1 + len(`}`)
+)
+
 // appendHead appends the detail up to its padding (see AppendDetail).
 func (f *Factory) appendHead(dst []byte, o *Order, k Kind) []byte {
-	dst = append(dst, `{"metadata":{"run_id":"`...)
+	dst = append(dst, headRunID...)
 	dst = append(dst, f.runID...)
-	dst = append(dst, `","journey_id":"`...)
+	dst = append(dst, headJourneyID...)
 	dst = appendID(dst, JourneyPrefix, o.Index)
-	dst = append(dst, `","intended_ns":`...)
+	dst = append(dst, headIntended...)
 	dst = strconv.AppendInt(dst, int64(o.At), 10)
-	dst = append(dst, `,"idempotency_key":"`...)
+	dst = append(dst, headIdemKey...)
 	dst = append(dst, f.runID...)
 	dst = append(dst, '/')
 	dst = appendID(dst, OrderPrefix, o.Index)
 	dst = append(dst, '/')
 	dst = append(dst, f.dtEsc[k]...)
-	dst = append(dst, `","origin":`...)
+	dst = append(dst, headOrigin...)
 	dst = event.AppendJSONString(dst, o.Origin)
-	dst = append(dst, `},"data":{"order_id":"`...)
+	dst = append(dst, headOrderID...)
 	dst = appendID(dst, OrderPrefix, o.Index)
 	switch k {
 	case OrderCreated:
-		dst = append(dst, `","customer_id":"c-`...)
-		dst = appendPadded(dst, o.Customer, 8)
-		dst = append(dst, `","items":[`...)
+		dst = append(dst, headCustomer...)
+		dst = appendPadded(dst, o.Customer, customerDigits)
+		dst = append(dst, headItems...)
 		h := o.itemKey
 		for j := 0; j < o.Items; j++ {
 			if j > 0 {
@@ -391,21 +414,72 @@ func (f *Factory) appendHead(dst []byte, o *Order, k Kind) []byte {
 			}
 			h = splitmix64(h)
 			sku, _ := bits.Mul64(h, 100000)
-			dst = append(dst, `{"sku":"sku-`...)
-			dst = appendPadded(dst, sku, 5)
-			dst = append(dst, `","qty":`...)
+			dst = append(dst, headItem...)
+			dst = appendPadded(dst, sku, skuDigits)
+			dst = append(dst, headQty...)
 			dst = strconv.AppendUint(dst, 1+h%5, 10)
 			dst = append(dst, '}')
 		}
-		dst = append(dst, `],"padding":"`...)
+		dst = append(dst, headItemsEnd...)
 	case DeliveryUpdated:
-		dst = append(dst, `","delivery_id":"`...)
+		dst = append(dst, headDeliveryID...)
 		dst = appendID(dst, DeliveryPrefix, o.Index)
-		dst = append(dst, `","status":"SCHEDULED","padding":"`...)
+		dst = append(dst, headScheduled...)
 	default:
-		dst = append(dst, `","status":"DELIVERY_SCHEDULED","padding":"`...)
+		dst = append(dst, headOrderStatus...)
 	}
 	return dst
+}
+
+// headLen is len(appendHead(nil, o, k)), worked out without writing it:
+// what a lazy entry needs (its exact size).
+func (f *Factory) headLen(o *Order, k Kind) int {
+	id := len(JourneyPrefix) + max(idDigits, decimalDigits(o.Index)) // every prefix is 2 bytes
+	n := len(headRunID) + len(f.runID) + len(headJourneyID) + id + len(headIntended)
+	if o.At < 0 {
+		n++ // the minus sign
+	}
+	n += decimalDigits(uint64(max(o.At, -o.At)))
+	n += len(headIdemKey) + len(f.runID) + 1 + id + 1 + len(f.dtEsc[k]) + len(headOrigin)
+	n += f.originLen(o.Origin) + len(headOrderID) + id
+	switch k {
+	case OrderCreated:
+		n += len(headCustomer) + max(customerDigits, decimalDigits(o.Customer)) + len(headItems)
+		n += o.Items*itemLen + max(o.Items-1, 0) + len(headItemsEnd)
+	case DeliveryUpdated:
+		n += len(headDeliveryID) + id + len(headScheduled)
+	default:
+		n += len(headOrderStatus)
+	}
+	return n
+}
+
+// originLen is the length of an origin as a JSON string, remembered for
+// the few origins there are.
+func (f *Factory) originLen(origin string) int {
+	for i := range f.originLens {
+		if f.originLens[i].origin == origin {
+			return f.originLens[i].n
+		}
+	}
+	n := len(event.AppendJSONString(nil, origin))
+	f.originLens = append(f.originLens, originLen{origin, n})
+	return n
+}
+
+type originLen struct {
+	origin string
+	n      int
+}
+
+// decimalDigits is the number of decimal digits of v.
+func decimalDigits(v uint64) int {
+	n := 1
+	for v >= 10 {
+		v /= 10
+		n++
+	}
+	return n
 }
 
 // appendPadding appends n padding bytes.

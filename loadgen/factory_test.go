@@ -343,3 +343,24 @@ func TestLazyEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadLen: the worked-out length of a detail's head is the length of
+// the head written, for every kind, index (past the padded width too),
+// time, origin and item count.
+func TestHeadLen(t *testing.T) {
+	cfg := baseConfig()
+	cfg.RunID = `run "q" \ é`
+	cfg.MaxItems = 9
+	cfg.Origins = []Origin{{Account: `orders "x"`, Weight: 1}, {Account: "o2", Weight: 2}}
+	f := mustFactory(t, cfg, 11)
+	for _, idx := range []uint64{0, 9, 10, 42, 999_999_999_999, 1_000_000_000_000, 1<<64 - 1} {
+		for _, at := range []time.Duration{0, 1, 9 * ms, 123456789 * time.Second} {
+			o := f.Order(Arrival{Index: idx, At: at})
+			for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+				if got, want := f.headLen(&o, k), len(f.appendHead(nil, &o, k)); got != want {
+					t.Fatalf("order %d at %v, %v: headLen %d, head %d bytes", idx, at, k, got, want)
+				}
+			}
+		}
+	}
+}

@@ -142,7 +142,8 @@ func pilot(ctx context.Context, sc *scenarios.Scenario, shard loadgen.Shard, ord
 	started := time.Now()
 	res, events, err := world.Run(world.Options{
 		Scenario: sc, Shard: shard, MaxOrders: orders, Progress: progress,
-		Stop: func() bool { return ctx.Err() != nil },
+		Concurrent: runtime.GOMAXPROCS(0) > 1,
+		Stop:       func() bool { return ctx.Err() != nil },
 	})
 	if err != nil {
 		return pilotRun{}, err

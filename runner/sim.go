@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -71,6 +72,9 @@ func RunSim(ctx context.Context, opts SimOptions) (*Outcome, error) {
 	res, events, err := world.Run(world.Options{
 		Scenario: sc, Shard: opts.Shard, Version: version.String(), Trace: opts.Trace,
 		Progress: opts.Progress, Stop: func() bool { return ctx.Err() != nil },
+		// With a second core the measurement overlaps the model; the
+		// results are the same either way.
+		Concurrent: runtime.GOMAXPROCS(0) > 1,
 	})
 	if err != nil {
 		return nil, err

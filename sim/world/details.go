@@ -64,9 +64,9 @@ func (c detailCodec) Unpack(dst []byte, token uint64) []byte {
 
 // order is the order of journey jid, as the producer built it.
 func (c detailCodec) order(jid uint64) (loadgen.Order, bool) {
-	j, known := c.w.journeys.Known(jid)
+	j, known := c.w.journeys.known(jid)
 	if !known {
 		return loadgen.Order{}, false
 	}
-	return c.w.factory.Order(loadgen.Arrival{Index: jid, At: j.Intended}), true
+	return c.w.factory.Order(loadgen.Arrival{Index: jid, At: j.intended}), true
 }

@@ -62,6 +62,42 @@ func TestResultsAreByteIdentical(t *testing.T) {
 	}
 }
 
+// TestConcurrentMeasureIsByteIdentical: the measurement applied on a
+// goroutine of its own (Options.Concurrent) gives the same results.json
+// as applied on the model's, under GOMAXPROCS 1 and 2, for scenarios
+// that exercise every kind of note (faults, quota changes, replays,
+// producers giving up, duplicates, retirement).
+func TestConcurrentMeasureIsByteIdentical(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, name := range []string{"throttle-storm", "disabled-rule-replay", "duplicates-event-id", "dlq-redrive",
+		"autonomous-subsystems", "poison-orders", "stalled-consumer", "partial-failures"} {
+		t.Run(name, func(t *testing.T) {
+			run := func(concurrent bool) []byte {
+				sc, err := scenarios.Builtin(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, _, err := Run(Options{Scenario: sc, Version: "test", Concurrent: concurrent})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := res.WriteJSON(&buf); err != nil {
+					t.Fatal(err)
+				}
+				return buf.Bytes()
+			}
+			want := run(false)
+			for _, procs := range []int{1, 2} {
+				runtime.GOMAXPROCS(procs)
+				if got := run(true); !bytes.Equal(got, want) {
+					t.Fatalf("GOMAXPROCS %d: the concurrent measure gave other results", procs)
+				}
+			}
+		})
+	}
+}
+
 // TestPerturbationLeavesArrivalsUnchanged: drawing more randomness in the
 // model (duplicate deliveries, a failing handler) must not move any
 // order's arrival: every order is published at the same instant, with the

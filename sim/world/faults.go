@@ -61,7 +61,7 @@ func (f *faults) schedule() {
 	f.redelivery = f.w.model.DuplicateProbability()
 	for i := range f.tl.Faults {
 		ft := &f.tl.Faults[i]
-		f.w.rec.Fault(report.FaultOf(ft))
+		f.w.noteFault(report.FaultOf(ft))
 		f.w.model.WakeAt(sim.At(ft.Start), f.id, int64(2*i))
 		if !ft.Instant() && !ft.WholeRun {
 			f.w.model.WakeAt(sim.At(ft.End), f.id, int64(2*i+1))
@@ -81,7 +81,7 @@ func (f *faults) Wake(now sim.Time, arg int64) {
 		err = ft.Apply(f)
 		if errors.Is(err, chaos.ErrNoEffect) {
 			f.noEffect[i] = true
-			f.w.rec.FaultEffect(ft.Name, err.Error())
+			f.w.noteFaultEffect(ft.Name, err.Error())
 			err = nil
 		}
 	case !f.noEffect[i]:
@@ -182,7 +182,7 @@ func (f *faults) quotaChanged(kind, account string, tps, def float64) {
 	if !(tps > 0) {
 		tps = def
 	}
-	f.w.rec.QuotaChanged(kind, account, f.w.model.Now().Duration(), tps)
+	f.w.noteQuota(kind, account, f.w.model.Now(), tps)
 }
 
 func (f *faults) SetEntryFailure(account, code string, p float64) error {
@@ -214,7 +214,7 @@ func (f *faults) StartReplay(name, archive string, from, to time.Duration, rules
 			bus = a.Bus
 		}
 	}
-	f.w.replayRules[name] = rules
+	f.w.noteReplayRules(name, rules)
 	return f.w.model.StartReplay(backbone.ReplaySpec{
 		Name: name, Archive: archive, Destination: bus,
 		Start: sim.At(from).Wall(), End: sim.At(to).Wall(), Rules: rules,

@@ -3,7 +3,6 @@ package world
 import (
 	"math"
 
-	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/chaos"
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/loadgen"
@@ -53,7 +52,7 @@ func (p *producer) planned() int64 {
 	}
 	w := p.w
 	rest := w.profile.Expected(w.traffic.Duration()) - w.profile.Expected(p.pending.At)
-	return p.reached + int64(math.Round(max(rest, 0)/float64(w.journeys.Stride())))
+	return p.reached + int64(math.Round(max(rest, 0)/float64(max(w.journeys.stride, 1))))
 }
 
 // Wake publishes the pending order.
@@ -61,8 +60,9 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	w := p.w
 	a := p.pending
 	o := w.factory.Order(a)
-	j := w.journeys.Start(a.Index, a.At)
-	w.rec.Sent(a.Index, a.At, now.Duration())
+	j := w.journeys.start(a.Index, a.At)
+	w.noteStart(a.Index, a.At)
+	w.noteSent(a.Index, a.At, now.Duration())
 	w.sent++
 
 	c := w.client(o.Origin)
@@ -77,7 +77,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	}
 	e.EventBusName = c.busName(w.trafficBus)
 	if poison {
-		j.Flags |= flagPoison
+		j.flags |= flagPoison
 	}
 	if oversize {
 		// Made larger than the request limit without being built: the
@@ -85,19 +85,13 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)
 		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
-	c.publishOne(now, e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(j.Intended)})
+	c.publishOne(now, e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(a.At)})
 	w.retireIfIdle(a.Index)
 	p.next()
 }
 
-// flagPoison marks an order a poison fault chose: its events fail the
-// targeted service's runs.
-const flagPoison = actors.FlagRuntime
-
 // orderAccepted records the put_ack hop of a journey's Order.Created.
-func (w *world) orderAccepted(journey uint64, ackAt sim.Time) {
-	w.journeys.Acked(journey, ackAt.Duration())
-}
+func (w *world) orderAccepted(journey uint64, ackAt sim.Time) { w.noteAcked(journey, ackAt) }
 
 // busName is how account names bus (a reference) in a PutEvents entry: its
 // name when the bus is its own, its ARN otherwise.

@@ -135,7 +135,7 @@ func (c *client) publish(now sim.Time, req *request) {
 	}
 	c.results = resp.Entries
 	throttled := resp.Err != nil && resp.Err.Code == event.CodeThrottling
-	w.rec.PutEventsCall(c.account, now.Duration(), len(req.entries), throttled)
+	w.notePutCall(c.account, now, len(req.entries), throttled)
 
 	if resp.Err != nil {
 		if backbone.Retryable(resp.Err.Code) || resp.Err.Code == event.CodeThrottling || resp.Err.Code == event.CodeInternalFailure {
@@ -198,7 +198,7 @@ func (c *client) later(at sim.Time, req *request) {
 		req = &kept
 	}
 	for i := range req.meta {
-		c.w.journeys.Hold(req.meta[i].journey)
+		c.w.journeys.hold(req.meta[i].journey)
 	}
 	slot := len(c.pending)
 	if n := len(c.free); n > 0 {
@@ -238,11 +238,6 @@ func (c *client) accepted(now sim.Time, req *request, i int, ackAt sim.Time) {
 func (c *client) giveUp(now sim.Time, req *request, i int, cause string) {
 	w := c.w
 	m := req.meta[i]
-	for _, consumer := range w.routesOfEntry(c.account, &req.entries[i], now) {
-		w.rec.Expect(c.account, consumer)
-		w.lost(m.journey, m.step >= 0, c.account, consumer, cause, false, now)
-	}
-	if m.order {
-		w.rec.NotSent(m.journey, cause)
-	}
+	e := &req.entries[i]
+	w.noteGaveUp(c.account, e.EventBusName, w.giveUpEnvelope(c.account, e, now), m.journey, m.step >= 0, m.order, cause, now)
 }

@@ -19,7 +19,7 @@ type holder struct{ w *world }
 // Hold: the model keeps an event of a journey.
 func (h holder) Hold(env *event.Envelope, tag uint64) {
 	if jid, ok := journeyID(tag, env); ok {
-		h.w.journeys.Hold(jid)
+		h.w.journeys.hold(jid)
 	}
 }
 
@@ -32,7 +32,7 @@ func (h holder) Release(env *event.Envelope, tag uint64) {
 
 // release drops a hold of journey jid and retires it if it was the last.
 func (w *world) release(jid uint64) {
-	if w.journeys.Release(jid) && !w.opts.keepJourneys {
+	if w.journeys.release(jid) && !w.opts.keepJourneys {
 		w.retire(jid)
 	}
 }
@@ -40,16 +40,16 @@ func (w *world) release(jid uint64) {
 // retireIfIdle retires journey jid if nothing holds it (an order the
 // producer gave up at once).
 func (w *world) retireIfIdle(jid uint64) {
-	if w.journeys.Idle(jid) && !w.opts.keepJourneys {
+	if w.journeys.idle(jid) && !w.opts.keepJourneys {
 		w.retire(jid)
 	}
 }
 
 // retire forgets journey jid everywhere.
 func (w *world) retire(jid uint64) {
-	w.journeys.Retire(jid)
+	w.journeys.retire(jid)
 	for _, s := range w.serviceList {
 		s.core.Retire(jid)
 	}
-	w.rec.Retire(jid)
+	w.noteRetire(jid) // the measurement's state of it (journey hops, recorder)
 }

@@ -48,14 +48,14 @@ func TestRetirementChangesNothing(t *testing.T) {
 			}
 			held := 0
 			for j := uint64(0); j < uint64(w.producer.reached); j++ {
-				if !w.journeys.Idle(j) {
-					if _, ok := w.journeys.Known(j); ok {
+				if !w.journeys.idle(j) {
+					if _, ok := w.journeys.known(j); ok {
 						held++
 					}
 				}
 			}
-			if left := w.journeys.Len(); left != held || wk.journeys.Len() != int(w.producer.reached) {
-				t.Errorf("%d journeys left, %d of them held; %d kept of %d", left, held, wk.journeys.Len(), w.producer.reached)
+			if left := w.journeys.len(); left != held || wk.journeys.len() != int(w.producer.reached) {
+				t.Errorf("%d journeys left, %d of them held; %d kept of %d", left, held, wk.journeys.len(), w.producer.reached)
 			}
 		})
 	}

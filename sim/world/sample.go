@@ -89,8 +89,11 @@ func chunks(o *backbone.Observation) int64 {
 // sample fills w.sampled and hands it to Options.Sample.
 func (w *world) sample(now time.Duration) {
 	s := &w.sampled
-	s.Now, s.Sent, s.Completed = now, w.sent, w.journeys.Completed()
-	s.InFlight = w.rec.InFlight()
+	// The measure's counts are read once it has applied every note so
+	// far (with a concurrent measure, Sync waits for it).
+	w.notes.Sync()
+	s.Now, s.Sent, s.Completed = now, w.sent, w.measure.journeys.Completed()
+	s.InFlight = w.measure.rec.InFlight()
 	s.Producers = s.Producers[:0]
 	for _, a := range w.sc.Topology.Accounts {
 		for _, c := range w.clientList {

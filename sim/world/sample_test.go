@@ -96,3 +96,32 @@ func TestSampleMeasures(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleConcurrentMeasure: with the measurement on a goroutine of its
+// own, every sample reads the measure's counts as of its second, exactly
+// as a synchronous measure gives them.
+func TestSampleConcurrentMeasure(t *testing.T) {
+	type counts struct {
+		now                  time.Duration
+		sent, completed, fly int64
+	}
+	watch := func(concurrent bool) []counts {
+		var got []counts
+		opts := Options{Scenario: shortReference(t), Version: "test", Concurrent: concurrent, Sample: func(s *Sample) {
+			got = append(got, counts{s.Now, s.Sent, s.Completed, int64(s.InFlight)})
+		}}
+		if _, _, err := Run(opts); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want, got := watch(false), watch(true)
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("%d samples concurrent, %d synchronous", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("sample %d: concurrent %+v, synchronous %+v", i, got[i], want[i])
+		}
+	}
+}

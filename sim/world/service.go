@@ -51,14 +51,14 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 	if s.core.Spec.Relay != "" {
 		c.Detail() // a relay republishes the detail it consumed
 	}
-	j, known := w.journeys.Known(jid)
+	j, known := w.journeys.known(jid)
 	var intended sim.Time
 	if known {
-		intended = sim.At(j.Intended)
+		intended = sim.At(j.intended)
 	}
 	effect, publishes := s.core.Run(now.Duration(), c.Env, c.Env.ID, jid, intended.Duration(), w.factory, &s.pub)
 	if effect {
-		w.rec.SideEffect(c.Consumer, jid, c.Env.DetailType)
+		w.noteSideEffect(c.Consumer, jid, c.Env.DetailType)
 	}
 	if !publishes || !known {
 		return
@@ -69,7 +69,7 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 	}
 	e.EventBusName = s.emitBusName()
 	if s.pub.Step == int8(loadgen.DeliveryUpdated) && s.core.Spec.Relay == "" {
-		w.journeys.Emitted(jid, now.Duration())
+		w.noteEmitted(jid, now)
 	}
 	w.client(s.core.Spec.Account).publishOne(now, e, sent{journey: jid, step: s.pub.Step, intended: intended})
 }
@@ -81,8 +81,8 @@ func (w *world) poisoned(handler string, env *event.Envelope) bool {
 	if !ok {
 		return false
 	}
-	j, known := w.journeys.Known(jid)
-	if !known || j.Flags&flagPoison == 0 {
+	j, known := w.journeys.known(jid)
+	if !known || j.flags&flagPoison == 0 {
 		return false
 	}
 	for i := range w.faults.tl.Faults {

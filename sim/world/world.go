@@ -9,6 +9,7 @@ import (
 
 	"github.com/busdrill/busdrill/actors"
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/internal/pipeline"
 
 	"github.com/busdrill/busdrill/loadgen"
 	"github.com/busdrill/busdrill/report"
@@ -42,6 +43,11 @@ type Options struct {
 	// Sample, when set, receives the run's state at the end of every
 	// virtual second and at the cut-off (see Sample).
 	Sample func(*Sample)
+	// Concurrent runs the measurement (measure.go: the recorder and what
+	// computes its calls) on a goroutine of its own, fed the model
+	// side's notes in order (internal/pipeline): on two cores it overlaps
+	// the model. The results are the same either way.
+	Concurrent bool
 
 	// keepJourneys turns retirement off (see retire.go), eagerDetails
 	// the lazy details (details.go): the tests that show they change
@@ -57,6 +63,7 @@ func Run(opts Options) (*report.Results, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	defer w.notes.Close() // a concurrent measure's goroutine ends with the run
 	w.run()
 	if w.faults.err != nil {
 		return nil, 0, w.faults.err
@@ -76,7 +83,6 @@ type world struct {
 	sc      *scenarios.Scenario
 	model   *backbone.Model
 	router  *topology.Router
-	rec     *report.Recorder
 	factory *loadgen.Factory
 	sched   *loadgen.Schedule
 
@@ -89,14 +95,16 @@ type world struct {
 	// middle hops.
 	firstConsumer string
 
-	journeys *actors.Journeys
+	// journeys are the journeys started and not retired, as the model
+	// side needs them; their measurement is measure's.
+	journeys journeyStates
 	services map[string]*service // by handler reference
 	// serviceList are the services in the scenario's order.
 	serviceList []*service
-	// handlerConsumers caches isHandlerConsumer, by consumer reference;
-	// handlerSlots is its lookaside.
-	handlerConsumers map[string]bool
-	handlerSlots     [32]handlerSlot
+
+	// notes carry what the measurement must learn to measure.
+	notes   *pipeline.Pipe[note]
+	measure *measure
 
 	// lazyDetails: journey events are published without their details
 	// (see lazyDetailsPossible).
@@ -115,13 +123,9 @@ type world struct {
 	clientList []*client
 	faults     *faults
 	// usage and sampled serve Options.Sample (sample.go).
-	usage   *usageMeter
-	sampled Sample
-	// replayRules are the rule filters of the replays started, by name.
-	replayRules     map[string][]string
+	usage           *usageMeter
+	sampled         Sample
 	maxRequestBytes int
-	routeBuf        []string
-	expectBuf       []string // observe's expected routes of a publication
 }
 
 func build(opts Options) (*world, error) {
@@ -138,13 +142,12 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	w := &world{
-		opts:        opts,
-		sc:          sc,
-		traffic:     sim.At(profile.Duration()),
-		trafficBus:  sc.Traffic.Bus,
-		services:    map[string]*service{},
-		streams:     streams,
-		replayRules: map[string][]string{},
+		opts:       opts,
+		sc:         sc,
+		traffic:    sim.At(profile.Duration()),
+		trafficBus: sc.Traffic.Bus,
+		services:   map[string]*service{},
+		streams:    streams,
 	}
 	w.faults = newFaults(w, sc.Faults)
 	w.cutoff = w.traffic.Add(sc.Drain)
@@ -153,6 +156,7 @@ func build(opts Options) (*world, error) {
 		return nil, err
 	}
 	stride := max(opts.Shard.Count, 1)
+	w.journeys.stride = stride
 
 	params := ParamsFor(sc)
 	w.maxRequestBytes = params.MaxRequestBytes
@@ -212,7 +216,8 @@ func build(opts Options) (*world, error) {
 		}
 	}
 
-	w.rec = actors.Plan{
+	w.profile = profile
+	rec := actors.Plan{
 		Scenario: sc, Target: "sim", Version: opts.Version, Shard: opts.Shard,
 		Traffic: w.traffic.Duration(), Cutoff: w.cutoff.Duration(),
 		ControlPlaneLag: params.ControlPlaneLag,
@@ -221,8 +226,20 @@ func build(opts Options) (*world, error) {
 			return put, inv
 		}),
 	}.Recorder()
-	w.journeys = actors.NewJourneys(w.rec, stride)
-	w.profile = profile
+	// The measure's own router: a Router is not safe for concurrent use,
+	// and the model's is busy.
+	router, err := topology.NewRouter(sc.Topology)
+	if err != nil {
+		return nil, err
+	}
+	w.measure = &measure{
+		rec: rec, journeys: actors.NewJourneys(rec, stride), router: router, factory: w.factory,
+		trafficBus: w.trafficBus, firstConsumer: w.firstConsumer, services: map[string]bool{},
+	}
+	for ref := range w.services {
+		w.measure.services[ref] = true
+	}
+	w.notes = pipeline.New(notesBatch, opts.Concurrent, w.measure.apply)
 	return w, nil
 }
 
@@ -248,7 +265,7 @@ func (w *world) run() {
 			}
 		}
 		if w.opts.Progress != nil {
-			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.journeys.Completed())
+			w.opts.Progress(t.Duration(), w.cutoff.Duration(), w.sent, w.measure.completed.Load())
 		}
 		if w.opts.Sample != nil {
 			w.sample(t.Duration())
@@ -277,8 +294,10 @@ func (w *world) finish() *report.Results {
 		}
 		metrics[key] += int64(m.Value)
 	}
-	w.rec.Planned(w.producer.planned())
-	res := w.rec.Finish(metrics)
+	w.notes.Close() // every note applied: the recorder is the model side's again
+	rec := w.measure.rec
+	rec.Planned(w.producer.planned())
+	res := rec.Finish(metrics)
 	res.Interrupted = w.interrupted
 	conds := w.sc.Conditions()
 	res.Evaluate(conds)

@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestSameBatchesBothWays: the consumer sees the same items, in the same
+// batches and order, applied at once or on its own goroutine; Sync lets
+// the producer read the consumer's state; Close applies the rest.
+func TestSameBatchesBothWays(t *testing.T) {
+	run := func(concurrent bool) [][]int {
+		var batches [][]int
+		sum := 0
+		p := New(7, concurrent, func(b []int) {
+			batches = append(batches, slices.Clone(b))
+			for _, v := range b {
+				sum += v
+			}
+		})
+		for i := 1; i <= 1000; i++ {
+			*p.Next() = i
+			if i == 500 {
+				p.Sync()
+				if sum != 500*501/2 {
+					t.Errorf("concurrent %v: after Sync the consumer has summed %d", concurrent, sum)
+				}
+			}
+		}
+		p.Close()
+		p.Close() // a second Close does nothing
+		if sum != 1000*1001/2 || p.Applied() != int64(len(batches)) {
+			t.Errorf("concurrent %v: sum %d, %d batches applied of %d", concurrent, sum, p.Applied(), len(batches))
+		}
+		return batches
+	}
+	sync, conc := run(false), run(true)
+	if len(sync) != len(conc) {
+		t.Fatalf("%d batches at once, %d concurrently", len(sync), len(conc))
+	}
+	for i := range sync {
+		if !slices.Equal(sync[i], conc[i]) {
+			t.Fatalf("batch %d: %v at once, %v concurrently", i, sync[i], conc[i])
+		}
+	}
+}
+
+// TestNextIsZeroed: a recycled batch hands out zeroed items.
+func TestNextIsZeroed(t *testing.T) {
+	type item struct{ a, b int }
+	for _, concurrent := range []bool{false, true} {
+		p := New(3, concurrent, func([]item) {})
+		for i := 0; i < 100; i++ {
+			it := p.Next()
+			if *it != (item{}) {
+				t.Fatalf("concurrent %v: item %d not zeroed: %+v", concurrent, i, *it)
+			}
+			*it = item{i, i}
+		}
+		p.Close()
+	}
+}

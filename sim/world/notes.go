@@ -1,0 +1,186 @@
+package world
+
+import (
+	"math"
+	"time"
+
+	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/report"
+	"github.com/busdrill/busdrill/sim"
+	"github.com/busdrill/busdrill/sim/backbone"
+)
+
+// A note is one thing the measurement must learn, in the order the model
+// side learnt it: an observation of the model, or a call the model side
+// makes (an order sent, a PutEvents call, a side effect, a journey
+// retired, ...). The model side writes notes into a pipeline
+// (internal/pipeline) and the measure (measure.go) applies them, in
+// order, on the model's goroutine or on one of its own: the recorder sees
+// the same calls in the same order either way.
+//
+// A note is a flat value: strings and the event's envelope are shared,
+// never copied (they are immutable; see measure.go for the one field of
+// an envelope the model may still write, and why the measure never reads
+// it then).
+type note struct {
+	op   noteOp
+	kind backbone.Kind // noteObserved
+	// hopped, duplicate, dlq (noteObserved); throttled (notePutCall);
+	// journey, order (noteGaveUp).
+	flags uint8
+	n     int32
+	t, t2 time.Duration
+	// j is a journey, or the event's tag (noteObserved).
+	j   uint64
+	env *event.Envelope
+	// The strings, by op (see each note function).
+	sender, where, consumer, what string
+	// x carries the rare notes' payloads (*report.Fault, []string).
+	x any
+}
+
+type noteOp uint8
+
+const (
+	noteObserved noteOp = iota + 1
+	noteStart
+	noteSent
+	noteAcked
+	noteEmitted
+	notePutCall
+	noteSideEffect
+	noteGaveUp
+	noteRetire
+	noteFault
+	noteFaultEffect
+	noteQuota
+	noteReplayRules
+)
+
+const (
+	flagHopped uint8 = 1 << iota
+	flagDuplicate
+	flagDLQ
+	flagThrottled
+	flagJourney
+	flagOrder
+)
+
+// notesBatch is how many notes a pipeline batch holds: about 120 KiB,
+// within a core's cache as it is filled and handed over.
+const notesBatch = 1024
+
+// observe is the model's observer: it notes the observations the
+// measurement uses (observed), with the fields it reads.
+func (w *world) observe(o *backbone.Observation) {
+	if o.Kind == backbone.KindIngested && (o.Hopped || o.Bus != w.trafficBus || o.Env == nil) {
+		return // only an order's arrival at the traffic bus is a hop
+	}
+	n := w.notes.Next()
+	n.op, n.kind, n.t, n.j, n.env, n.sender = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, o.Sender
+	switch o.Kind {
+	case backbone.KindPublishAccepted, backbone.KindIngested:
+		n.where = o.Bus
+	case backbone.KindHandlerAccepted, backbone.KindForwarded:
+		n.where, n.consumer = o.Account, o.Consumer
+	case backbone.KindDelivered:
+		n.where, n.consumer, n.what = o.Account, o.Consumer, o.EventID
+	case backbone.KindRouteLost:
+		n.consumer, n.what = o.Consumer, o.Cause
+	case backbone.KindReplayed:
+		n.where, n.what = o.Bus, o.Replay
+	case backbone.KindRedriven:
+		n.consumer = o.Consumer
+	}
+	if o.Duplicate {
+		n.flags |= flagDuplicate
+	}
+	if o.DLQ {
+		n.flags |= flagDLQ
+	}
+}
+
+// noteStart: journey j started, for its intended time.
+func (w *world) noteStart(j uint64, intended time.Duration) {
+	n := w.notes.Next()
+	n.op, n.j, n.t2 = noteStart, j, intended
+}
+
+// noteSent: journey j's Order.Created was handed to PutEvents at actual.
+func (w *world) noteSent(j uint64, intended, actual time.Duration) {
+	n := w.notes.Next()
+	n.op, n.j, n.t2, n.t = noteSent, j, intended, actual
+}
+
+// noteAcked: journey j's Order.Created was acknowledged at at.
+func (w *world) noteAcked(j uint64, at sim.Time) {
+	n := w.notes.Next()
+	n.op, n.j, n.t = noteAcked, j, at.Duration()
+}
+
+// noteEmitted: journey j's Delivery.Updated was published at at.
+func (w *world) noteEmitted(j uint64, at sim.Time) {
+	n := w.notes.Next()
+	n.op, n.j, n.t = noteEmitted, j, at.Duration()
+}
+
+// notePutCall: account made a PutEvents call of entries at at.
+func (w *world) notePutCall(account string, at sim.Time, entries int, throttled bool) {
+	n := w.notes.Next()
+	n.op, n.where, n.t, n.n = notePutCall, account, at.Duration(), int32(entries)
+	if throttled {
+		n.flags = flagThrottled
+	}
+}
+
+// noteSideEffect: consumer performed its side effect for journey j's
+// event of detailType.
+func (w *world) noteSideEffect(consumer string, j uint64, detailType string) {
+	n := w.notes.Next()
+	n.op, n.consumer, n.j, n.what = noteSideEffect, consumer, j, detailType
+}
+
+// noteGaveUp: a producer of account gave an entry up at at, with cause:
+// its nominal routes (from env, the envelope it would have had, sent to
+// bus) are expected and lost; isJourney says whether it is one of
+// journey j's events, order whether it was its Order.Created.
+func (w *world) noteGaveUp(account, bus string, env *event.Envelope, j uint64, isJourney, order bool, cause string, at sim.Time) {
+	n := w.notes.Next()
+	n.op, n.sender, n.where, n.env, n.j, n.what, n.t = noteGaveUp, account, bus, env, j, cause, at.Duration()
+	if isJourney {
+		n.flags |= flagJourney
+	}
+	if order {
+		n.flags |= flagOrder
+	}
+}
+
+// noteRetire: journey j is retired.
+func (w *world) noteRetire(j uint64) {
+	n := w.notes.Next()
+	n.op, n.j = noteRetire, j
+}
+
+// noteFault: a fault of the timeline.
+func (w *world) noteFault(f report.Fault) {
+	n := w.notes.Next()
+	n.op, n.x = noteFault, &f
+}
+
+// noteFaultEffect: fault name had no effect, and why.
+func (w *world) noteFaultEffect(name, effect string) {
+	n := w.notes.Next()
+	n.op, n.where, n.what = noteFaultEffect, name, effect
+}
+
+// noteQuota: account's quota of kind is limit from at on.
+func (w *world) noteQuota(kind, account string, at sim.Time, limit float64) {
+	n := w.notes.Next()
+	n.op, n.what, n.where, n.t, n.t2 = noteQuota, kind, account, at.Duration(), time.Duration(math.Float64bits(limit))
+}
+
+// noteReplayRules: replay name (started) sends to rules only (none: all).
+func (w *world) noteReplayRules(name string, rules []string) {
+	n := w.notes.Next()
+	n.op, n.what, n.x = noteReplayRules, name, rules
+}

@@ -80,7 +80,7 @@ fuzz:
 # compiler picks up cmd/busdrill/default.pgo by itself). Rerun after large
 # changes to the simulator's hot paths.
 pgo:
-	$(GO) test -run '^$$' -bench ReferenceRun -benchtime 10x -cpu 1 -cpuprofile cmd/busdrill/default.pgo ./sim/world
+	$(GO) test -run '^$$' -bench '^BenchmarkMillionRun$$' -benchtime 5x -cpu 2 -cpuprofile cmd/busdrill/default.pgo ./sim/world
 
 clean:
 	rm -rf bin results/*/

@@ -3,9 +3,26 @@
 // follows the traffic plan, the service stand-ins that consume and emit the
 // journey's events, and the recorder that turns what happens into results.
 //
-// Everything runs on the model's virtual clock in one goroutine, so a run
-// is a pure function of its scenario and seed: the same inputs give a
-// byte-identical results.json on any machine and any GOMAXPROCS.
+// Everything runs on the model's virtual clock, so a run is a pure
+// function of its scenario and seed: the same inputs give a byte-identical
+// results.json on any machine and any GOMAXPROCS.
+//
+// # The model side and the measure
+//
+// The model, the producers and the services (everything that decides
+// what happens) run in one goroutine. What they learn that the results
+// need — observations, orders sent, PutEvents calls, side effects,
+// journeys retired, faults — they write as flat notes (notes.go) into a
+// pipeline (internal/pipeline), and the measure (measure.go: journeys'
+// hops, the loss ledger, duplicates, series and quota rates, the
+// recorder) applies them in order. With Options.Concurrent the measure
+// applies each batch of notes on a goroutine of the pipeline's, so on two
+// cores measuring overlaps the model. Nothing the measure computes flows
+// back to the model side, and the measure sees the same notes in the same
+// batches either way, so the results are the same with and without it
+// (TestConcurrentMeasureIsByteIdentical, under GOMAXPROCS 1 and 2). The
+// model side reads the measure's state only after the pipeline is synced:
+// at the end of the run, and for each Options.Sample.
 //
 // # How a journey is followed
 //

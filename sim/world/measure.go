@@ -35,7 +35,6 @@ type measure struct {
 	journeys *actors.Journeys
 	router   *topology.Router
 	factory  *loadgen.Factory // Type and KindOf only: they read nothing it changes
-	region   string
 	// trafficBus, firstConsumer: see world.
 	trafficBus, firstConsumer string
 	// services are the handler references services play.

@@ -449,6 +449,10 @@ func (m *Model) begin(k Kind, rec *record) *Observation {
 			m.materialise(rec)
 		}
 		m.o.Env = &rec.env
+		m.o.DetailBytes = len(rec.env.Detail)
+		if rec.lazy {
+			m.o.DetailBytes = int(rec.size)
+		}
 		m.o.Tag = rec.tag
 		m.o.EventID = rec.env.ID
 		m.o.Sender = m.accounts[rec.sender].name

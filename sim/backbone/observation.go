@@ -138,6 +138,10 @@ type Observation struct {
 	// EventID and Env are the event (Env is nil for rejected entries).
 	EventID string
 	Env     *event.Envelope
+	// DetailBytes is the size of the event's detail, whether or not it
+	// was built (a lazy detail is built only for an observer that wants
+	// details: see lazy.go).
+	DetailBytes int
 	// Tag is the event's event.Entry.Tag (0 for rejected entries): the
 	// harness's correlation value, never part of the trace.
 	Tag uint64

@@ -57,6 +57,13 @@ const billingChunk = 64 * 1024
 // only when someone samples it).
 type usageMeter struct{ u Usage }
 
+// Kinds makes the meter a backbone.Selective: it counts three kinds, and
+// reads a detail's size (DetailBytes), never the detail, so a watched run
+// keeps its details lazy.
+func (um *usageMeter) Kinds() backbone.KindSet {
+	return backbone.KindsOf(backbone.KindPublishAccepted, backbone.KindForwarded, backbone.KindReplayed)
+}
+
 func (um *usageMeter) Observe(o *backbone.Observation) {
 	switch o.Kind {
 	case backbone.KindPublishAccepted:
@@ -79,7 +86,7 @@ func chunks(o *backbone.Observation) int64 {
 	if env == nil {
 		return 1
 	}
-	n := 14 + len(env.Source) + len(env.DetailType) + len(env.Detail)
+	n := 14 + len(env.Source) + len(env.DetailType) + o.DetailBytes
 	for _, r := range env.Resources {
 		n += len(r)
 	}

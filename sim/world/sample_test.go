@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/loadgen"
+	"github.com/busdrill/busdrill/sim/backbone"
 )
 
 // TestSampleChangesNothing: a run watched through Options.Sample gives
@@ -123,5 +124,20 @@ func TestSampleConcurrentMeasure(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("sample %d: concurrent %+v, synchronous %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestUsageMeterKeepsDetailsLazy: the meter behind Options.Sample reads a
+// detail's size, never the detail, so a watched run (every capacity
+// probe) builds no detail a rule does not read. An observer that is not a
+// backbone.Selective wants every detail.
+func TestUsageMeterKeepsDetailsLazy(t *testing.T) {
+	var um backbone.Observer = &usageMeter{}
+	s, ok := um.(backbone.Selective)
+	if !ok {
+		t.Fatal("the usage meter is not a backbone.Selective: every detail would be built")
+	}
+	if s.Kinds()&backbone.WantsDetails != 0 {
+		t.Fatal("the usage meter asks for details")
 	}
 }

@@ -122,11 +122,10 @@ func (js *Journeys) Acked(j uint64, at time.Duration) {
 
 // Reached records that journey j's Order.Created reached EventBridge.
 func (js *Journeys) Reached(j uint64, at time.Duration) {
-	jr, ok := js.Known(j)
-	if !ok || jr.Flags&FlagReached != 0 {
+	jr := js.first(j, FlagReached)
+	if jr == nil {
 		return
 	}
-	jr.Flags |= FlagReached
 	jr.reached = at
 	js.deliveryHop(jr)
 }
@@ -134,13 +133,24 @@ func (js *Journeys) Reached(j uint64, at time.Duration) {
 // Accepted records that the first service accepted journey j's
 // Order.Created.
 func (js *Journeys) Accepted(j uint64, at time.Duration) {
-	jr, ok := js.Known(j)
-	if !ok || jr.Flags&FlagAccepted != 0 {
+	jr := js.first(j, FlagAccepted)
+	if jr == nil {
 		return
 	}
-	jr.Flags |= FlagAccepted
 	jr.accepted = at
 	js.deliveryHop(jr)
+}
+
+// first marks journey j as having reached point f and returns it, or
+// returns nil when j is unknown or had reached f already: each point of a
+// journey counts once, whatever redeliveries follow.
+func (js *Journeys) first(j uint64, f uint8) *Journey {
+	jr, ok := js.Known(j)
+	if !ok || jr.Flags&f != 0 {
+		return nil
+	}
+	jr.Flags |= f
+	return jr
 }
 
 // deliveryHop records ingest_to_delivery once both ends are known (an
@@ -165,22 +175,18 @@ func (js *Journeys) Handled(j uint64, at time.Duration) {
 
 // Emitted records that journey j's Delivery.Updated was published.
 func (js *Journeys) Emitted(j uint64, at time.Duration) {
-	jr, ok := js.Known(j)
-	if !ok || jr.Flags&FlagEmitted != 0 {
-		return
+	if jr := js.first(j, FlagEmitted); jr != nil {
+		jr.emitted = at
 	}
-	jr.Flags |= FlagEmitted
-	jr.emitted = at
 }
 
 // Complete records that journey j's Order.Updated was delivered: the
 // journey ends (its end-to-end latency, and the last hop).
 func (js *Journeys) Complete(j uint64, at time.Duration) {
-	jr, ok := js.Known(j)
-	if !ok || jr.Flags&FlagCompleted != 0 {
+	jr := js.first(j, FlagCompleted)
+	if jr == nil {
 		return
 	}
-	jr.Flags |= FlagCompleted
 	js.completed++
 	js.rec.Completed(j, at)
 	if jr.Flags&FlagEmitted != 0 {

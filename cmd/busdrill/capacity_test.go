@@ -103,6 +103,8 @@ func TestInterruptCapacity(t *testing.T) {
 	// The output folder exists once the scenario is loaded: from then on
 	// it is searching.
 	waitFor(t, "the search to start", func() bool { _, err := os.Stat(filepath.Join(dir, "out")); return err == nil })
+	// Deeper into the run; not a timing assertion: whenever the signal
+	// lands from here on, the run must stop with exit 3 and what it has.
 	time.Sleep(500 * time.Millisecond)
 	signalled := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {

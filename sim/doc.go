@@ -16,11 +16,12 @@
 //
 // [Queue] orders items by (time, insertion sequence): two events scheduled
 // for the same instant pop in the order they were scheduled, which is what
-// makes a run reproducible when many things happen "at once". The items
-// due within the next few milliseconds are in a 4-ary heap; the later ones
-// wait in a wheel of time buckets (8.4 ms each, over 8.6 s, and a heap
-// beyond) and join the heap as their bucket comes up, so a model with
-// thousands of long waits pays a heap for the few hundred events due next.
+// makes a run reproducible when many things happen "at once". Items wait
+// in a wheel of time buckets (8.4 ms each, over 8.6 s, and a heap beyond);
+// as a bucket comes up it is radix-sorted into a run that pops in order,
+// and the few pushes due before that run ends wait in a small heap beside
+// it. A model with thousands of long waits thus pays a few linear passes
+// per event instead of a heap's sift.
 // It is generic in the item type so the model schedules plain structs: no
 // interface boxing and no allocation per event once the slices have grown
 // to the number of events in flight. Memory is therefore proportional to

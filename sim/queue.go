@@ -2,33 +2,41 @@ package sim
 
 import (
 	"math/bits"
+	"slices"
 	"sort"
 )
 
 // Queue is a priority queue of items of type T ordered by (time, insertion
 // sequence). The zero value is an empty queue ready to use.
 //
-// Items due soon are in a 4-ary min-heap of small keys — (time, sequence
-// and slot), no pointers — over a separate slice of values that never
-// moves: shallower than a binary heap (fewer cache misses per pop), free
-// of the interface conversions of container/heap, and free of write
-// barriers when items move in the heap. Items due later wait in a wheel
-// of time buckets (see wheel) and join the heap when their bucket comes
-// up: a busy model has thousands of events far ahead (handler runs of
-// seconds, retries of minutes) and a few hundred due within the next few
-// milliseconds, and only those pay for a heap. Push and Pop do not
-// allocate once the slices have reached the largest number of items in
-// flight. Since (time, sequence) is unique per item, the pop order does
-// not depend on where an item waited.
+// Items wait in a wheel of time buckets (see wheel): a push appends to its
+// bucket, in no order. When the items due next run out, the earliest
+// bucket is sorted at once (a radix sort on its keys: (time, sequence and
+// slot), 16 bytes, no pointers) into a run that pops from the front, its
+// values copied next to it in pop order: a busy model has thousands of
+// events far ahead (handler runs of seconds, retries of minutes), and
+// sorting a bucket of a few hundred in a few linear passes costs less than
+// sifting each through a heap, while popping a sorted run reads memory in
+// order. The rare push due before the end of the bucket being popped goes
+// to a small 4-ary heap, soon, and Pop takes the lesser of the two heads.
+// Push and Pop do not allocate once the slices have reached the largest
+// number of items in flight. Since (time, sequence) is unique per item,
+// the pop order does not depend on where an item waited.
 type Queue[T any] struct {
-	// near is the heap of the items due before horizon; every other item
-	// is in far, at or after it. near is empty only when far is too.
-	near    []key
+	// The items due before horizon are in run[head:], sorted, and in the
+	// heap soon; every other item is in far, at or after horizon. Both
+	// are empty only when far is too.
+	run     []key
+	runVals []T // the values of run, by index: their slots are free
+	head    int
+	soon    []key
 	horizon Time
 	far     wheel
 	vals    []T      // by slot
 	free    []uint32 // free slots of vals, LIFO
 	seq     uint64
+	// scratch is the radix sort's second buffer.
+	scratch []key
 }
 
 // key is an item's place in the queue: its time, then its insertion
@@ -58,7 +66,7 @@ func (a *key) before(b *key) bool {
 }
 
 // Len returns the number of items in the queue.
-func (q *Queue[T]) Len() int { return len(q.near) + q.far.n }
+func (q *Queue[T]) Len() int { return len(q.run) - q.head + len(q.soon) + q.far.n }
 
 // Push adds v to be popped at time at. Items pushed for the same time pop
 // in push order.
@@ -81,11 +89,11 @@ func (q *Queue[T]) Push(at Time, v T) {
 	k := key{at: at, ord: q.seq<<slotBits | uint64(slot)}
 	q.seq++
 	if at < q.horizon {
-		q.near = heapPush(q.near, k)
+		q.soon = heapPush(q.soon, k)
 		return
 	}
 	q.far.add(k)
-	if len(q.near) == 0 {
+	if q.head == len(q.run) && len(q.soon) == 0 {
 		q.refill()
 	}
 }
@@ -93,36 +101,62 @@ func (q *Queue[T]) Push(at Time, v T) {
 // Peek returns the time of the earliest item, or (Never, false) when the
 // queue is empty.
 func (q *Queue[T]) Peek() (Time, bool) {
-	if len(q.near) == 0 {
-		return Never, false
+	if q.head < len(q.run) {
+		if len(q.soon) > 0 && q.soon[0].before(&q.run[q.head]) {
+			return q.soon[0].at, true
+		}
+		return q.run[q.head].at, true
 	}
-	return q.near[0].at, true
+	if len(q.soon) > 0 {
+		return q.soon[0].at, true
+	}
+	return Never, false
 }
 
 // Pop removes and returns the earliest item.
 func (q *Queue[T]) Pop() (at Time, v T, ok bool) {
-	if len(q.near) == 0 {
+	var zero T
+	switch {
+	case q.head < len(q.run) && (len(q.soon) == 0 || q.run[q.head].before(&q.soon[0])):
+		at, v = q.run[q.head].at, q.runVals[q.head]
+		q.runVals[q.head] = zero // release references held by T
+		q.head++
+	case len(q.soon) > 0:
+		var top key
+		top, q.soon = heapPop(q.soon)
+		slot := top.slot()
+		at, v = top.at, q.vals[slot]
+		q.vals[slot] = zero
+		q.free = append(q.free, slot)
+	default:
 		return Never, v, false
 	}
-	var top key
-	top, q.near = heapPop(q.near)
-	if len(q.near) == 0 && q.far.n > 0 {
+	if q.head == len(q.run) && len(q.soon) == 0 && q.far.n > 0 {
 		q.refill()
 	}
-	slot := top.slot()
-	v = q.vals[slot]
-	var zero T
-	q.vals[slot] = zero // release references held by T
-	q.free = append(q.free, slot)
-	return top.at, v, true
+	return at, v, true
 }
 
-// refill moves the far items of the earliest non-empty bucket into the
-// heap (near is empty): the horizon moves to that bucket's end.
+// refill moves the far items of the earliest non-empty bucket into run,
+// sorted (run and soon are empty): the horizon moves to that bucket's
+// end.
 func (q *Queue[T]) refill() {
 	var end Time
-	q.near, end = q.far.takeNext(q.near)
+	q.run, end = q.far.takeNext(q.run[:0])
+	q.head = 0
+	q.run, q.scratch = sortBucket(q.run, q.scratch)
 	q.horizon = end
+	// The values move next to their keys, in pop order: the loads are
+	// independent of one another, so their cache misses overlap here
+	// instead of stalling one pop each.
+	q.runVals = slices.Grow(q.runVals[:0], len(q.run))[:len(q.run)]
+	var zero T
+	for i := range q.run {
+		slot := q.run[i].slot()
+		q.runVals[i] = q.vals[slot]
+		q.vals[slot] = zero
+		q.free = append(q.free, slot)
+	}
 }
 
 // renumber gives the items in flight the sequences 0, 1, … in their
@@ -130,8 +164,11 @@ func (q *Queue[T]) refill() {
 // them, hence the heaps' order and the pop order, are unchanged.
 func (q *Queue[T]) renumber() {
 	var all []*key
-	for i := range q.near {
-		all = append(all, &q.near[i])
+	for i := q.head; i < len(q.run); i++ {
+		all = append(all, &q.run[i])
+	}
+	for i := range q.soon {
+		all = append(all, &q.soon[i])
 	}
 	all = q.far.appendKeys(all)
 	sort.Slice(all, func(a, b int) bool { return all[a].ord < all[b].ord })
@@ -144,20 +181,25 @@ func (q *Queue[T]) renumber() {
 // Reset empties the queue, keeping its storage.
 func (q *Queue[T]) Reset() {
 	clear(q.vals)
-	q.near = q.near[:0]
+	clear(q.runVals)
+	q.runVals = q.runVals[:0]
+	q.run, q.head, q.soon = q.run[:0], 0, q.soon[:0]
 	q.horizon = 0
 	q.far.reset()
 	q.vals = q.vals[:0]
 	q.free = q.free[:0]
 }
 
-// The wheel holds the items at or after the heap's horizon: a ring of
+// The wheel holds the items at or after the queue's horizon: a ring of
 // ringBuckets buckets of 2^bucketShift ns (about 8.4 ms, so the ring
 // spans about 8.6 s) in which an item is appended to its bucket, in no
-// order, and a heap of the items beyond the ring. When the heap runs
-// dry, the earliest non-empty bucket (found with an occupancy bitmap)
-// moves into it; as the ring moves on, the items beyond it that it now
-// spans move into their buckets.
+// order, and a heap of the items beyond the ring. When the queue's run
+// and soon heap are empty, the earliest non-empty bucket (found with an
+// occupancy bitmap) becomes the next run; as the ring moves on, the
+// items beyond it that it now spans move into their buckets. Among equal
+// times, a bucket's items are in sequence order: those pulled from beyond
+// come in (time, sequence) order and were all pushed before the bucket
+// came into the ring's span, and every later push appends.
 const (
 	bucketShift = 23
 	ringBuckets = 1024
@@ -204,10 +246,11 @@ func (w *wheel) add(k key) {
 	w.inRing++
 }
 
-// takeNext moves the items of the earliest non-empty bucket into the heap
-// near and returns it with the time the bucket ends: every item left in
-// the wheel is at or after that time. The wheel must not be empty.
-func (w *wheel) takeNext(near []key) ([]key, Time) {
+// takeNext appends the items of the earliest non-empty bucket to dst, in
+// sequence order, and returns it with the time the bucket ends: every
+// item left in the wheel is at or after that time. The wheel must not be
+// empty.
+func (w *wheel) takeNext(dst []key) ([]key, Time) {
 	if w.inRing == 0 {
 		// Jump the ring to the earliest item beyond it.
 		w.base = bucketOf(w.beyond[0].at)
@@ -215,9 +258,7 @@ func (w *wheel) takeNext(near []key) ([]key, Time) {
 	}
 	b := w.base + w.firstOccupied()
 	i := b & ringMask
-	for _, k := range w.ring[i] {
-		near = heapPush(near, k)
-	}
+	dst = append(dst, w.ring[i]...)
 	moved := len(w.ring[i])
 	// The bucket's storage goes to the next bucket that needs one (few
 	// buckets hold items at once), unless it is a burst's.
@@ -230,7 +271,7 @@ func (w *wheel) takeNext(near []key) ([]key, Time) {
 	w.n -= moved
 	w.base = b + 1
 	w.pullBeyond()
-	return near, Time((b + 1) << bucketShift)
+	return dst, Time((b + 1) << bucketShift)
 }
 
 // firstOccupied returns the offset from base of the first non-empty bucket
@@ -342,4 +383,61 @@ func fill(keys []key, x key) {
 		i = p
 	}
 	keys[i] = x
+}
+
+// sortBucket sorts the keys of one wheel bucket by (time, sequence) and
+// returns them with the spare buffer (either of a and spare may come
+// back as either). The keys of a bucket share their time's high bits and
+// come out of the wheel in sequence order among equal times, so a stable
+// radix sort on the time's low bucketShift bits, a byte a pass, does it
+// in a few linear passes; a final insertion pass (one comparison a key
+// when the keys are in order) keeps the order right even if they were
+// not. Small buckets are insertion-sorted.
+func sortBucket(a, spare []key) ([]key, []key) {
+	n := len(a)
+	if n < 32 {
+		insertionSort(a)
+		return a, spare
+	}
+	if cap(spare) < n {
+		spare = make([]key, n, cap(a))
+	}
+	spare = spare[:n]
+	base := a[0].at >> bucketShift << bucketShift
+	for shift := 0; shift < bucketShift; shift += 8 {
+		var count [256]int
+		for i := range a {
+			count[uint64(a[i].at-base)>>shift&0xff]++
+		}
+		if count[uint64(a[0].at-base)>>shift&0xff] == n {
+			continue // one digit for all: this pass would not move anything
+		}
+		sum := 0
+		for d, c := range count {
+			count[d] = sum
+			sum += c
+		}
+		for i := range a {
+			d := uint64(a[i].at-base) >> shift & 0xff
+			spare[count[d]] = a[i]
+			count[d]++
+		}
+		a, spare = spare, a
+	}
+	insertionSort(a)
+	return a, spare
+}
+
+// insertionSort sorts keys by (time, sequence): fast on a few keys, and
+// on keys already nearly in order.
+func insertionSort(keys []key) {
+	for i := 1; i < len(keys); i++ {
+		x := keys[i]
+		j := i
+		for j > 0 && x.before(&keys[j-1]) {
+			keys[j] = keys[j-1]
+			j--
+		}
+		keys[j] = x
+	}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -199,6 +200,50 @@ func TestQueueRenumbers(t *testing.T) {
 		at, v, ok := q.Pop()
 		if !ok || at != want.at || v != want.seq {
 			t.Fatalf("step %d: popped (%v, %d, %v), want (%v, %d)", step, at, v, ok, want.at, want.seq)
+		}
+	}
+}
+
+// TestSortBucket: the bucket sort agrees with a comparison sort on keys of
+// one bucket, whether they come in sequence order among equal times (as
+// the wheel gives them) or not at all, and stays correct on keys that
+// span buckets (which the wheel never gives it).
+func TestSortBucket(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	cases := []struct {
+		name string
+		key  func(i int) key
+	}{
+		{"in sequence", func(i int) key {
+			return key{at: 5*bucketWidth + Time(r.IntN(int(bucketWidth))), ord: uint64(i)<<slotBits | uint64(r.Uint32())}
+		}},
+		{"ties out of sequence", func(int) key {
+			return key{at: 7*bucketWidth + Time(r.IntN(4)), ord: r.Uint64()}
+		}},
+		{"spanning buckets", func(int) key { return key{at: Time(r.Int64N(1 << 40)), ord: r.Uint64()} }},
+	}
+	var spare []key
+	for _, c := range cases {
+		for _, n := range []int{0, 1, 2, 31, 32, 33, 200, 1000, 5000} {
+			keys := make([]key, n)
+			for i := range keys {
+				keys[i] = c.key(i)
+			}
+			want := slices.Clone(keys)
+			slices.SortFunc(want, func(a, b key) int {
+				if a.before(&b) {
+					return -1
+				}
+				if b.before(&a) {
+					return 1
+				}
+				return 0
+			})
+			var got []key
+			got, spare = sortBucket(keys, spare)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, %d keys: sorted wrong", c.name, n)
+			}
 		}
 	}
 }

@@ -60,3 +60,47 @@ func TestNextIsZeroed(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestAheadSameValuesBothWays: an Ahead serves the same sequence made as
+// asked for or made ahead in batches on its goroutine, whatever the batch
+// size; Close ends the goroutine, and a second Close does nothing.
+func TestAheadSameValuesBothWays(t *testing.T) {
+	serve := func(size int, concurrent bool) []int {
+		next := 0
+		a := NewAhead(size, concurrent, func(b []int) {
+			for i := range b {
+				b[i] = next * next
+				next++
+			}
+		})
+		var got []int
+		for range 5000 {
+			got = append(got, a.Next())
+		}
+		a.Close()
+		a.Close()
+		if concurrent && next < len(got) {
+			t.Errorf("size %d: made %d values, served %d", size, next, len(got))
+		}
+		return got
+	}
+	want := serve(1, false)
+	for i, v := range want {
+		if v != i*i {
+			t.Fatalf("value %d is %d made as asked for", i, v)
+		}
+	}
+	for _, size := range []int{1, 7, 1024, 10000} {
+		if got := serve(size, true); !slices.Equal(got, want) {
+			t.Fatalf("size %d: made ahead, the values differ", size)
+		}
+	}
+}
+
+// TestAheadCloseUnused: closing an Ahead whose values were never taken
+// ends its goroutine (blocked on a full ready queue) without a hang.
+func TestAheadCloseUnused(t *testing.T) {
+	a := NewAhead(4, true, func(b []int) { clear(b) })
+	a.Close()
+	<-a.done
+}

@@ -235,7 +235,7 @@ func (m *Model) replayStep(r int) {
 			m.at(o, as.bus, -1, -1)
 			m.emit(o)
 		}
-		m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
+		m.pushAfter(m.latIngest.next(), ev{kind: evIngest, rec: rec, bus: int32(as.bus)})
 	}
 	rs.next++
 	if rs.next == len(rs.buckets) {

@@ -12,12 +12,19 @@
 //	resp := m.PutEvents("orders", entries) // at m.Now()
 //	m.RunUntil(sim.At(time.Minute))       // or Step, RunUntilIdle
 //
-// The model is single-threaded and deterministic: no clock, no goroutines,
-// no global randomness, no map order in behaviour or output. The same
-// topology, Params (seed included) and sequence of calls give a
-// byte-identical observation trace, whatever GOMAXPROCS. Actors that share
-// the clock (load generators, fault schedules) register as a [Waker] and
-// ask for wake-ups with [Model.WakeAt].
+// The model is single-threaded and deterministic: no clock, no global
+// randomness, no map order in behaviour or output. The same topology,
+// Params (seed included) and sequence of calls give a byte-identical
+// observation trace, whatever GOMAXPROCS. Actors that share the clock
+// (load generators, fault schedules) register as a [Waker] and ask for
+// wake-ups with [Model.WakeAt].
+//
+// The one concurrency is optional and changes no value: with
+// Params.DrawAhead, the hop latencies (whose streams feed nothing else)
+// are drawn in batches ahead of their use on goroutines that
+// internal/pipeline starts, and [Model.Close] ends them; the model itself
+// is still stepped from one goroutine, and takes the same values in the
+// same order.
 //
 // # What is modelled
 //

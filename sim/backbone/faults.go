@@ -626,7 +626,7 @@ func (m *Model) Redrive(queue string, max int) (int, error) {
 			}
 		}
 		t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
-		m.pushAfter(sample(t.lat, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+		m.pushAfter(sample(t.lat.d, m.fault.rRedrive)+m.extraTarget(e.bus, e.rule, e.tgt), e)
 		m.unref(x.rec) // the message left the queue
 	}
 	return n, nil

@@ -48,8 +48,10 @@ type Model struct {
 	busSlots map[string]int
 	wakers   []Waker
 
-	rIDs, rAck, rIngest, rForward, rDeliver, rInvoke *rand.Rand
-	rDup, rJitter, rArchive                          *rand.Rand
+	rIDs *rand.Rand
+	// The latencies, each from its own stream (draw.go).
+	latAck, latIngest, latForward, latDeliver, latInvoke *draw
+	rDup, rJitter, rArchive                              *rand.Rand
 
 	fault faults // fault hooks' state (faults.go)
 
@@ -172,8 +174,7 @@ type targetState struct {
 	maxAge    time.Duration
 	dlq       int // queue index or -1
 	outage    string
-	lat       rng.Dist
-	r         *rand.Rand
+	lat       *draw
 	// gen counts the slot's uses; removed marks a free slot (runtime.go).
 	gen     uint16
 	removed bool
@@ -223,8 +224,13 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		m.p.InvocationsTPS = topology.InvocationsTPSByRegion(m.region)
 	}
 	s := rng.NewStreams(p.Seed)
-	m.rIDs, m.rAck, m.rIngest = s.Get("ids"), s.Get("latency/ack"), s.Get("latency/ingest")
-	m.rForward, m.rDeliver, m.rInvoke = s.Get("latency/forward"), s.Get("latency/delivery"), s.Get("latency/invoke")
+	m.rIDs = s.Get("ids")
+	lat := &m.p.Latency
+	m.latAck = newDraw(lat.Ack, s.Get("latency/ack"), p.DrawAhead)
+	m.latIngest = newDraw(lat.Ingest, s.Get("latency/ingest"), p.DrawAhead)
+	m.latForward = newDraw(lat.Forward, s.Get("latency/forward"), p.DrawAhead)
+	m.latDeliver = newDraw(lat.Deliver, s.Get("latency/delivery"), p.DrawAhead)
+	m.latInvoke = newDraw(lat.Invoke, s.Get("latency/invoke"), p.DrawAhead)
 	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
 
 	for i := range t.Accounts {
@@ -242,12 +248,14 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		m.queues = append(m.queues, queueState{ref: q.Ref(), arn: topology.QueueARN(m.region, t.Accounts[a].ID, q.Name), acct: a})
 	}
 	if err := m.buildHandlers(s); err != nil {
+		m.Close()
 		return nil, err
 	}
 	for b := range t.Buses {
 		m.buses = append(m.buses, m.buildBus(b))
 	}
 	if err := m.buildArchives(); err != nil {
+		m.Close()
 		return nil, err
 	}
 	return m, nil
@@ -284,18 +292,18 @@ func (m *Model) buildBus(b int) busState {
 				if tg.Role != "" {
 					ts.role = m.roleIndex(bus.Account + "/" + tg.Role)
 				}
-				ts.lat, ts.r = m.p.Latency.Forward, m.rForward
+				ts.lat = m.latForward
 			case topology.KindQueue:
 				ts.queue, _ = m.names.Queue(tg.Queue)
 				ts.arn = m.queues[ts.queue].arn
-				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+				ts.lat = m.latDeliver
 			case topology.KindLog:
 				ts.arn = topology.LogARN(m.region, t.Accounts[a].ID, tg.Log)
-				ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+				ts.lat = m.latDeliver
 			case topology.KindHandler:
 				ts.handler, _ = m.names.Handler(tg.Handler)
 				ts.arn = m.handlers[ts.handler].arn
-				ts.lat, ts.r = m.p.Latency.Invoke, m.rInvoke
+				ts.lat = m.latInvoke
 			}
 			if tg.DLQ != "" {
 				ts.dlq, _ = m.names.Queue(tg.DLQ)
@@ -318,6 +326,15 @@ func (m *Model) roleIndex(key string) int {
 
 // Now returns the current virtual time.
 func (m *Model) Now() sim.Time { return m.eng.Now() }
+
+// Close ends the goroutines of a model that draws ahead
+// (Params.DrawAhead); the model must not be stepped after. It does
+// nothing otherwise, and nothing the second time.
+func (m *Model) Close() {
+	for _, x := range []*draw{m.latAck, m.latIngest, m.latForward, m.latDeliver, m.latInvoke} {
+		x.close()
+	}
+}
 
 // NextEventTime returns the time of the next scheduled engine event, or
 // sim.Never when nothing is scheduled: how long a wall-clock driver may

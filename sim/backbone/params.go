@@ -15,6 +15,12 @@ import (
 type Params struct {
 	// Seed derives every random stream of the model (see package doc).
 	Seed uint64
+	// DrawAhead draws the hop latencies (ack, ingest, forward, delivery,
+	// invoke) on goroutines of their own, in batches ahead of their use:
+	// the same values in the same order, so results are unchanged, at the
+	// cost of a second core's time. A model that draws ahead must be
+	// closed (Model.Close) to end them.
+	DrawAhead bool
 	// Details, when set, lets the model keep the events waiting in a
 	// handler's backlog without their detail bytes (memory only: see
 	// DetailCodec).

@@ -93,7 +93,7 @@ func (m *Model) PutEventsFrom(dst []event.Result, acct int, entries []event.Entr
 func (m *Model) putEvents(dst []event.Result, s int, entries []event.Entry) Response {
 	a := &m.accounts[s]
 	now := m.Now()
-	resp := Response{AckAt: now.Add(sample(m.p.Latency.Ack, m.rAck) + m.extraAck(s))}
+	resp := Response{AckAt: now.Add(m.latAck.next() + m.extraAck(s))}
 	a.metrics[mPutCalls]++
 	var err *APIError
 	switch {
@@ -194,7 +194,7 @@ func (m *Model) putEntry(s, i int, en *event.Entry) event.Result {
 		}
 		return event.Result{EventID: rec.env.ID}
 	}
-	m.pushAfter(sample(m.p.Latency.Ingest, m.rIngest)+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
+	m.pushAfter(m.latIngest.next()+m.extraIngest(s, b), ev{kind: evIngest, rec: rec, bus: int32(b)})
 	return event.Result{EventID: rec.env.ID}
 }
 

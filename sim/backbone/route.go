@@ -112,7 +112,7 @@ func (m *Model) admit(e ev) {
 	}
 	e.kind = evInvoke
 	e.granted = true
-	m.push(grant.Add(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt)), e)
+	m.push(grant.Add(t.lat.next()+m.extraTarget(e.bus, e.rule, e.tgt)), e)
 }
 
 // invoke is one attempt to deliver to a target.
@@ -235,7 +235,7 @@ func (m *Model) maybeDuplicate(e ev) {
 	}
 	t := &m.buses[e.bus].rules[e.rule].targets[e.tgt]
 	e.dup = true
-	m.pushAfter(sample(t.lat, t.r)+m.extraTarget(e.bus, e.rule, e.tgt), e)
+	m.pushAfter(t.lat.next()+m.extraTarget(e.bus, e.rule, e.tgt), e)
 }
 
 // fail handles a failed attempt: retry a retryable error while the retry

@@ -330,16 +330,16 @@ func (m *Model) targetState(bus, rule string, t TargetSpec) (targetState, error)
 			}
 			ts.role = m.roleIndex(key)
 		}
-		ts.lat, ts.r = m.p.Latency.Forward, m.rForward
+		ts.lat = m.latForward
 	case topology.KindQueue:
 		if ts.queue, err = m.queueSlot(t.Queue); err != nil {
 			return ts, err
 		}
 		ts.arn = m.queues[ts.queue].arn
-		ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+		ts.lat = m.latDeliver
 	case topology.KindLog:
 		ts.arn = topology.LogARN(m.region, m.accounts[bs.acct].id, t.Log)
-		ts.lat, ts.r = m.p.Latency.Deliver, m.rDeliver
+		ts.lat = m.latDeliver
 	case topology.KindHandler:
 		if h, ok := m.names.Handler(t.Handler); ok {
 			ts.handler = h
@@ -349,7 +349,7 @@ func (m *Model) targetState(bus, rule string, t TargetSpec) (targetState, error)
 		} else {
 			return ts, err
 		}
-		ts.lat, ts.r = m.p.Latency.Invoke, m.rInvoke
+		ts.lat = m.latInvoke
 	default:
 		return ts, &APIError{Code: CodeValidation, Message: "Unknown target kind " + strconv.Quote(string(t.Kind)) + "."}
 	}

@@ -63,8 +63,9 @@ func TestResultsAreByteIdentical(t *testing.T) {
 }
 
 // TestConcurrentMeasureIsByteIdentical: the measurement applied on a
-// goroutine of its own (Options.Concurrent) gives the same results.json
-// as applied on the model's, under GOMAXPROCS 1 and 2, for scenarios
+// goroutine of its own and the latencies drawn ahead on theirs
+// (Options.Concurrent) give the same results.json as both done on the
+// model's goroutine, under GOMAXPROCS 1 and 2, for scenarios
 // that exercise every kind of note (faults, quota changes, replays,
 // producers giving up, duplicates, retirement).
 func TestConcurrentMeasureIsByteIdentical(t *testing.T) {

@@ -45,8 +45,10 @@ type Options struct {
 	Sample func(*Sample)
 	// Concurrent runs the measurement (measure.go: the recorder and what
 	// computes its calls) on a goroutine of its own, fed the model
-	// side's notes in order (internal/pipeline): on two cores it overlaps
-	// the model. The results are the same either way.
+	// side's notes in order (internal/pipeline), and has the model draw
+	// its hop latencies ahead on goroutines of their own
+	// (backbone.Params.DrawAhead): on two cores both overlap the model.
+	// The results are the same either way.
 	Concurrent bool
 
 	// keepJourneys turns retirement off (see retire.go), eagerDetails
@@ -64,6 +66,7 @@ func Run(opts Options) (*report.Results, uint64, error) {
 		return nil, 0, err
 	}
 	defer w.notes.Close() // a concurrent measure's goroutine ends with the run
+	defer w.model.Close() // and so do the latency draws' (Params.DrawAhead)
 	w.run()
 	if w.faults.err != nil {
 		return nil, 0, w.faults.err
@@ -175,6 +178,7 @@ func build(opts Options) (*world, error) {
 	}
 	params.Details = detailCodec{w}
 	params.Holds = holder{w}
+	params.DrawAhead = opts.Concurrent
 	params.Handlers = slices.Clone(params.Handlers)
 	for i := range params.Handlers {
 		h := &params.Handlers[i]
@@ -230,6 +234,7 @@ func build(opts Options) (*world, error) {
 	// and the model's is busy.
 	router, err := topology.NewRouter(sc.Topology)
 	if err != nil {
+		w.model.Close()
 		return nil, err
 	}
 	w.measure = &measure{

@@ -106,7 +106,9 @@ const (
 // only per-event allocation of the model; the envelope is shared by every
 // bus, rule and target the event reaches.
 type record struct {
-	env    event.Envelope
+	// The fields every event of the record reads come first, with the
+	// envelope's ID right after them: an event's first touch of its
+	// record (usually a cache miss) then fetches them all at once.
 	tag    uint64   // the entry's Tag
 	at     sim.Time // when PutEvents accepted it
 	sender int32    // account index of the publisher
@@ -120,6 +122,7 @@ type record struct {
 	lazy  bool
 	size  int32
 	token uint64
+	env   event.Envelope
 	id    [36]byte
 }
 

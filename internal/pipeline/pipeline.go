@@ -10,8 +10,9 @@
 // computes its calls) through a pipeline, so that on two cores the
 // measuring overlaps the model's next events (package sim/world).
 //
-// Memory is bounded: the producer blocks when the consumer is Depth
-// batches behind. A Pipe is used by one producer goroutine; Close (or
+// Memory is bounded and fixed: a concurrent pipe allocates its Depth+2
+// batches when it is made, and the producer blocks when the consumer is
+// Depth batches behind. A Pipe is used by one producer goroutine; Close (or
 // Sync) is the point after which the consumer's state may be read by the
 // producer.
 package pipeline
@@ -52,6 +53,13 @@ func New[T any](size int, concurrent bool, apply func([]T)) *Pipe[T] {
 		p.free = make(chan []T, Depth+1)
 		p.synced = make(chan struct{})
 		p.done = make(chan struct{})
+		// Every batch the pipe will ever use, allocated now: one being
+		// filled, Depth waiting, one being applied. A pipe's memory is
+		// then the same from its start, however far behind the consumer
+		// ever falls, and its batches are never garbage.
+		for range Depth + 1 {
+			p.free <- make([]T, p.size)
+		}
 		go p.consume()
 	}
 	return p
@@ -81,12 +89,9 @@ func (p *Pipe[T]) Flush() {
 		return
 	}
 	p.full <- b
-	select {
-	case free := <-p.free:
-		p.cur = free[:p.size]
-	default:
-		p.cur = make([]T, p.size)
-	}
+	// Never waits: with b sent, at most Depth batches wait and one is
+	// being applied, so one of the Depth+2 is free.
+	p.cur = (<-p.free)[:p.size]
 }
 
 // Sync flushes and waits until the consumer has applied every item: its
@@ -126,9 +131,6 @@ func (p *Pipe[T]) consume() {
 		p.apply(b)
 		p.applied.Add(1)
 		clear(b)
-		select {
-		case p.free <- b:
-		default:
-		}
+		p.free <- b // room for every batch but the one being filled
 	}
 }

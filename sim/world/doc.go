@@ -22,7 +22,9 @@
 // batches either way, so the results are the same with and without it
 // (TestConcurrentMeasureIsByteIdentical, under GOMAXPROCS 1 and 2). The
 // model side reads the measure's state only after the pipeline is synced:
-// at the end of the run, and for each Options.Sample.
+// at the end of the run, and for each Options.Sample. Options.Concurrent
+// also has the model draw its hop latencies ahead, on goroutines of their
+// own (backbone.Params.DrawAhead): the same values in the same order.
 //
 // # How a journey is followed
 //

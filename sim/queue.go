@@ -101,23 +101,26 @@ func (q *Queue[T]) Push(at Time, v T) {
 // Peek returns the time of the earliest item, or (Never, false) when the
 // queue is empty.
 func (q *Queue[T]) Peek() (Time, bool) {
-	if q.head < len(q.run) {
-		if len(q.soon) > 0 && q.soon[0].before(&q.run[q.head]) {
-			return q.soon[0].at, true
-		}
+	switch {
+	case q.runFirst():
 		return q.run[q.head].at, true
-	}
-	if len(q.soon) > 0 {
+	case len(q.soon) > 0:
 		return q.soon[0].at, true
 	}
 	return Never, false
+}
+
+// runFirst reports whether the earliest item is the run's head (rather
+// than soon's, or none).
+func (q *Queue[T]) runFirst() bool {
+	return q.head < len(q.run) && (len(q.soon) == 0 || q.run[q.head].before(&q.soon[0]))
 }
 
 // Pop removes and returns the earliest item.
 func (q *Queue[T]) Pop() (at Time, v T, ok bool) {
 	var zero T
 	switch {
-	case q.head < len(q.run) && (len(q.soon) == 0 || q.run[q.head].before(&q.soon[0])):
+	case q.runFirst():
 		at, v = q.run[q.head].at, q.runVals[q.head]
 		q.runVals[q.head] = zero // release references held by T
 		q.head++

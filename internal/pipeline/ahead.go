@@ -1,16 +1,17 @@
 package pipeline
 
 // Ahead serves the values of a sequence one at a time, in order, made in
-// batches by a fill function: the other direction of a Pipe. When
-// concurrent, a goroutine of its own fills the next batches while the
+// batches by a fill function on a goroutine of its own: the other
+// direction of a Pipe. The goroutine fills the next batches while the
 // consumer uses the current one, so the cost of making a value leaves the
-// consumer's goroutine; otherwise each value is made when asked for.
+// consumer's goroutine.
 //
 // fill must be a pure continuation of the sequence: it is called with
 // batches in order and must write the next len(batch) values, whatever
 // the batch size and whenever it is called. Then the consumer sees the
-// same values both ways, and a concurrent Ahead may make values nobody
-// uses (at most AheadDepth batches) without changing those it serves.
+// values it would have made itself, one at a time, in the same order;
+// the values made and never served (at most AheadDepth batches) change
+// none of them.
 // busdrill's simulator draws latencies this way: each latency stream
 // feeds one distribution and nothing else, so its values do not depend
 // on when they are drawn.
@@ -18,25 +19,20 @@ type Ahead[T any] struct {
 	fill func([]T)
 	cur  []T
 	i    int
-	// Concurrent only: batches circulate from spent to the filler and
-	// back on ready; quit ends the filler, which closes done.
+	// Batches circulate from spent to the filler and back on ready; quit
+	// ends the filler, which closes done.
 	ready, spent chan []T
 	quit, done   chan struct{}
 }
 
-// AheadDepth is how many batches a concurrent Ahead keeps in circulation:
-// the one being served and those filled or being filled ahead of it.
+// AheadDepth is how many batches an Ahead keeps in circulation: the one
+// being served and those filled or being filled ahead of it.
 const AheadDepth = 3
 
-// NewAhead returns an Ahead of the values fill makes; when concurrent,
-// in batches of size made on a goroutine it starts (and Close ends).
-func NewAhead[T any](size int, concurrent bool, fill func([]T)) *Ahead[T] {
+// NewAhead returns an Ahead of the values fill makes, in batches of size,
+// on a goroutine it starts (and Close ends).
+func NewAhead[T any](size int, fill func([]T)) *Ahead[T] {
 	a := &Ahead[T]{fill: fill}
-	if !concurrent {
-		a.cur = make([]T, 1)
-		a.i = 1
-		return a
-	}
 	a.ready = make(chan []T, AheadDepth)
 	a.spent = make(chan []T, AheadDepth)
 	a.quit, a.done = make(chan struct{}), make(chan struct{})
@@ -58,14 +54,10 @@ func (a *Ahead[T]) Next() T {
 }
 
 func (a *Ahead[T]) advance() {
-	if a.ready == nil {
-		a.fill(a.cur)
-	} else {
-		if a.cur != nil {
-			a.spent <- a.cur // never blocks: AheadDepth batches in all
-		}
-		a.cur = <-a.ready
+	if a.cur != nil {
+		a.spent <- a.cur // never blocks: AheadDepth batches in all
 	}
+	a.cur = <-a.ready
 	a.i = 0
 }
 
@@ -86,13 +78,9 @@ func (a *Ahead[T]) produce() {
 	}
 }
 
-// Close ends a concurrent Ahead's goroutine and waits for it; Next must
-// not be called after. Closing twice, or closing an Ahead that is not
-// concurrent, does nothing.
+// Close ends the Ahead's goroutine and waits for it; Next must not be
+// called after. Closing twice does nothing.
 func (a *Ahead[T]) Close() {
-	if a.quit == nil {
-		return
-	}
 	select {
 	case <-a.quit:
 	default:

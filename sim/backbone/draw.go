@@ -29,7 +29,7 @@ const drawBatch = 1024
 func newDraw(d rng.Dist, r *rand.Rand, ahead bool) *draw {
 	x := &draw{d: d, r: r}
 	if _, constant := d.(rng.Constant); ahead && !constant {
-		x.ahead = pipeline.NewAhead(drawBatch, true, func(b []time.Duration) {
+		x.ahead = pipeline.NewAhead(drawBatch, func(b []time.Duration) {
 			for i := range b {
 				b[i] = rng.Duration(d, r)
 			}

@@ -24,8 +24,11 @@ run: build
 # model (the same as CI).
 test: lint unit check swarm-check
 
+# unit: every Go test, and the checks of the scripts that have logic of
+# their own (the fuzz runner's deadline-race classifier).
 unit:
 	$(GO) test -count=1 ./...
+	./scripts/fuzz-race_test.sh
 
 # check: run every scenario of the library; fails if an expectation fails.
 check: build

@@ -20,11 +20,16 @@ func (s Streams) Seed() uint64 { return s.seed }
 // Get returns a new generator for the stream called name. Two calls with
 // the same name return generators that produce the same sequence; callers
 // keep the generator they get rather than asking again.
-func (s Streams) Get(name string) *rand.Rand {
+func (s Streams) Get(name string) *rand.Rand { return rand.New(s.Source(name)) }
+
+// Source returns the generator of the stream called name, for a caller
+// that needs its state: a copy of the PCG value continues the same
+// sequence independently, and assigning a copy back rewinds it.
+func (s Streams) Source(name string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	n := h.Sum64()
-	return rand.New(rand.NewPCG(splitmix64(s.seed^n), splitmix64(n+0x9e3779b97f4a7c15)))
+	return rand.NewPCG(splitmix64(s.seed^n), splitmix64(n+0x9e3779b97f4a7c15))
 }
 
 // Derive returns the streams of a sub-seed named name: a whole family of

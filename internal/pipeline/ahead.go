@@ -11,7 +11,10 @@ package pipeline
 // the batch size and whenever it is called. Then the consumer sees the
 // values it would have made itself, one at a time, in the same order;
 // the values made and never served (at most AheadDepth batches) change
-// none of them.
+// none of them. fill is called on batch n+AheadDepth-1 at the latest
+// while the consumer serves its n-th (all AheadDepth batches are in
+// circulation), so a ring of AheadDepth slots can remember something of
+// each batch filled ahead (see Position).
 // busdrill's simulator draws latencies this way: each latency stream
 // feeds one distribution and nothing else, so its values do not depend
 // on when they are drawn.
@@ -19,6 +22,8 @@ type Ahead[T any] struct {
 	fill func([]T)
 	cur  []T
 	i    int
+	// taken counts the batches the consumer has taken, cur included.
+	taken int
 	// Batches circulate from spent to the filler and back on ready; quit
 	// ends the filler, which closes done.
 	ready, spent chan []T
@@ -59,7 +64,15 @@ func (a *Ahead[T]) advance() {
 	}
 	a.cur = <-a.ready
 	a.i = 0
+	a.taken++
 }
+
+// Position returns how far the consumer is: the number of batches it has
+// taken, the one it is serving included, and how many values of that one
+// Next has returned. The values served in all are those of batches-1 full
+// batches and taken more; a consumer that stops drawing ahead (Close) can
+// then put its own generator where serving them left the sequence.
+func (a *Ahead[T]) Position() (batches, taken int) { return a.taken, a.i }
 
 func (a *Ahead[T]) produce() {
 	defer close(a.done)

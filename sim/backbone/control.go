@@ -175,6 +175,10 @@ func (m *Model) SetHandlerFailureProbability(handler string, p float64) error {
 	if !ok {
 		return &APIError{Code: CodeResourceNotFound, Message: "Function not found: " + handler}
 	}
+	if p > 0 {
+		// The failure draws share the run times' stream from now on.
+		m.handlers[h].runs.settle()
+	}
 	m.handlers[h].spec.FailureProbability = p
 	return nil
 }

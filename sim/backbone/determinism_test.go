@@ -14,11 +14,16 @@ import (
 
 // runTrace runs the order flow for 20 s of traffic with faults, archive
 // and replay, and returns its JSON-lines trace.
-func runTrace(t *testing.T, seed uint64) []byte {
+func runTrace(t *testing.T, seed uint64) []byte { return runTraceDrawing(t, seed, false) }
+
+// runTraceDrawing is runTrace, with the latencies and run times drawn
+// ahead on goroutines (Params.DrawAhead) or not.
+func runTraceDrawing(t *testing.T, seed uint64, ahead bool) []byte {
 	var buf bytes.Buffer
 	tw := NewTraceWriter(&buf)
 	p := DefaultParams()
 	p.Seed = seed
+	p.DrawAhead = ahead
 	p.DuplicateProbability = 0.01
 	p.ArchiveLag = rng.Constant{Value: float64(time.Second)}
 	p.InvocationsTPS, p.InvocationsBurst = 150, 20 // some invocation throttling
@@ -36,6 +41,9 @@ func runTrace(t *testing.T, seed uint64) []byte {
 	must(m.DisableRule("bus/global", "to-delivery"))
 	m.RunUntil(sim.At(4 * time.Second))
 	must(m.EnableRule("bus/global", "to-delivery"))
+	// Failures from mid-run on: the run times' stream, drawn ahead until
+	// now, is shared with failure draws from here.
+	must(m.SetHandlerFailureProbability("orders/updater", 0.1))
 	m.RunUntil(sim.At(6 * time.Second))
 	must(m.SetAvailability("delivery/worker", CodeThrottling))
 	m.RunUntil(sim.At(7 * time.Second))
@@ -76,6 +84,16 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 	t.Logf("%d trace lines, %d bytes", lines, len(a))
+}
+
+// TestDrawAheadIsByteIdentical: drawing latencies and run times ahead on
+// goroutines gives the trace of drawing each when needed, a handler's
+// failure probability set mid-run (draw.settle) included.
+func TestDrawAheadIsByteIdentical(t *testing.T) {
+	want := runTraceDrawing(t, 42, false)
+	if got := runTraceDrawing(t, 42, true); !bytes.Equal(got, want) {
+		t.Fatalf("drawn ahead, the trace differs (%d vs %d bytes)", len(got), len(want))
+	}
 }
 
 // TestDeliveriesMatchExpectedRoutes: without faults, every event reaches

@@ -14,12 +14,15 @@ type handlerState struct {
 	ref, arn string
 	acct     int
 	spec     HandlerSpec
-	r        *rand.Rand
-	busy     int
-	backlog  backlog // accepted invocations waiting for a free slot, FIFO
-	outage   string
-	stalled  bool // StallHandler: start no run
-	call     HandlerCall
+	// runs draws the run times; r is its stream, which the failure draws
+	// share (runs draws ahead only while FailureProbability is 0).
+	runs    *draw
+	r       *rand.Rand
+	busy    int
+	backlog backlog // accepted invocations waiting for a free slot, FIFO
+	outage  string
+	stalled bool // StallHandler: start no run
+	call    HandlerCall
 	// rate is the handler's throughput limit (HandlerSpec.MaxRate; an
 	// unlimited bucket without one).
 	rate bucket
@@ -103,8 +106,9 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 			spec = given
 		}
 		a, _ := m.names.Account(h.Account)
+		runs := newDraw(spec.Process, s.Source("handler/"+ref), m.p.DrawAhead && spec.FailureProbability == 0)
 		hs := handlerState{
-			ref: ref, acct: a, spec: spec, r: s.Get("handler/" + ref),
+			ref: ref, acct: a, spec: spec, runs: runs, r: runs.r,
 			arn: topology.FunctionARN(m.region, m.accounts[a].id, h.Name),
 		}
 		hs.call = HandlerCall{m: m, Handler: ref, Account: m.accounts[a].name, acct: a}
@@ -131,7 +135,7 @@ func (m *Model) handlerStart(h *handlerState, e ev) {
 		m.emit(o)
 	}
 	e.kind = evHandlerDone
-	d := sample(h.spec.Process, h.r)
+	d := h.runs.next()
 	h.load.work += d
 	h.load.runs++
 	m.pushAfter(d, e)

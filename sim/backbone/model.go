@@ -229,11 +229,11 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	s := rng.NewStreams(p.Seed)
 	m.rIDs = s.Get("ids")
 	lat := &m.p.Latency
-	m.latAck = newDraw(lat.Ack, s.Get("latency/ack"), p.DrawAhead)
-	m.latIngest = newDraw(lat.Ingest, s.Get("latency/ingest"), p.DrawAhead)
-	m.latForward = newDraw(lat.Forward, s.Get("latency/forward"), p.DrawAhead)
-	m.latDeliver = newDraw(lat.Deliver, s.Get("latency/delivery"), p.DrawAhead)
-	m.latInvoke = newDraw(lat.Invoke, s.Get("latency/invoke"), p.DrawAhead)
+	m.latAck = newDraw(lat.Ack, s.Source("latency/ack"), p.DrawAhead)
+	m.latIngest = newDraw(lat.Ingest, s.Source("latency/ingest"), p.DrawAhead)
+	m.latForward = newDraw(lat.Forward, s.Source("latency/forward"), p.DrawAhead)
+	m.latDeliver = newDraw(lat.Deliver, s.Source("latency/delivery"), p.DrawAhead)
+	m.latInvoke = newDraw(lat.Invoke, s.Source("latency/invoke"), p.DrawAhead)
 	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
 
 	for i := range t.Accounts {
@@ -336,6 +336,9 @@ func (m *Model) Now() sim.Time { return m.eng.Now() }
 func (m *Model) Close() {
 	for _, x := range []*draw{m.latAck, m.latIngest, m.latForward, m.latDeliver, m.latInvoke} {
 		x.close()
+	}
+	for i := range m.handlers {
+		m.handlers[i].runs.close()
 	}
 }
 

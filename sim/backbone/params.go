@@ -16,10 +16,13 @@ type Params struct {
 	// Seed derives every random stream of the model (see package doc).
 	Seed uint64
 	// DrawAhead draws the hop latencies (ack, ingest, forward, delivery,
-	// invoke) on goroutines of their own, in batches ahead of their use:
-	// the same values in the same order, so results are unchanged, at the
-	// cost of a second core's time. A model that draws ahead must be
-	// closed (Model.Close) to end them.
+	// invoke) and the handlers' run times on goroutines of their own, in
+	// batches ahead of their use: the same values in the same order, so
+	// results are unchanged, at the cost of a second core's time. A
+	// handler's run times are drawn ahead only while its failure
+	// probability is 0 (failure draws share their stream; setting one
+	// stops drawing ahead where the model had got to). A model that draws
+	// ahead must be closed (Model.Close) to end them.
 	DrawAhead bool
 	// Details, when set, lets the model keep the events waiting in a
 	// handler's backlog without their detail bytes (memory only: see

@@ -46,7 +46,7 @@ type Options struct {
 	// Concurrent runs the measurement (measure.go: the recorder and what
 	// computes its calls) on a goroutine of its own, fed the model
 	// side's notes in order (internal/pipeline), and has the model draw
-	// its hop latencies ahead on goroutines of their own
+	// its hop latencies and run times ahead on goroutines of their own
 	// (backbone.Params.DrawAhead): on two cores both overlap the model.
 	// The results are the same either way.
 	Concurrent bool

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/busdrill/busdrill/event"
+	"github.com/busdrill/busdrill/internal/pipeline"
 	"github.com/busdrill/busdrill/pattern"
 	"github.com/busdrill/busdrill/rng"
 	"github.com/busdrill/busdrill/sim"
@@ -51,7 +52,10 @@ type Model struct {
 	rIDs *rand.Rand
 	// The latencies, each from its own stream (draw.go).
 	latAck, latIngest, latForward, latDeliver, latInvoke *draw
-	rDup, rJitter, rArchive                              *rand.Rand
+	// records serves the records of new events, allocated ahead on a
+	// goroutine (Params.DrawAhead; nil: allocated when needed).
+	records                 *pipeline.Ahead[*record]
+	rDup, rJitter, rArchive *rand.Rand
 
 	fault faults // fault hooks' state (faults.go)
 
@@ -235,6 +239,9 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	m.latDeliver = newDraw(lat.Deliver, s.Source("latency/delivery"), p.DrawAhead)
 	m.latInvoke = newDraw(lat.Invoke, s.Source("latency/invoke"), p.DrawAhead)
 	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
+	if p.DrawAhead {
+		m.records = pipeline.NewAhead(recordBatch, allocRecords)
+	}
 
 	for i := range t.Accounts {
 		a := &t.Accounts[i]
@@ -339,6 +346,9 @@ func (m *Model) Close() {
 	}
 	for i := range m.handlers {
 		m.handlers[i].runs.close()
+	}
+	if m.records != nil {
+		m.records.Close()
 	}
 }
 

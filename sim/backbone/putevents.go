@@ -218,7 +218,8 @@ func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 // newRecord builds the envelope of an accepted entry, with a
 // deterministic version-4 UUID from the "ids" stream.
 func (m *Model) newRecord(s int, en *event.Entry) *record {
-	rec := &record{sender: int32(s), replay: -1, tag: en.Tag, at: m.Now()}
+	rec := m.allocRecord()
+	rec.sender, rec.replay, rec.tag, rec.at = int32(s), -1, en.Tag, m.Now()
 	m.setID(rec)
 	rec.env.DetailType = en.DetailType
 	rec.env.Source = en.Source

@@ -14,16 +14,18 @@ import (
 
 // runTrace runs the order flow for 20 s of traffic with faults, archive
 // and replay, and returns its JSON-lines trace.
-func runTrace(t *testing.T, seed uint64) []byte { return runTraceDrawing(t, seed, false) }
+func runTrace(t *testing.T, seed uint64) []byte { return runTraceDrawing(t, seed, false, false) }
 
-// runTraceDrawing is runTrace, with the latencies and run times drawn
-// ahead on goroutines (Params.DrawAhead) or not.
-func runTraceDrawing(t *testing.T, seed uint64, ahead bool) []byte {
+// runTraceDrawing is runTrace, with the latencies, run times and records
+// made ahead on goroutines (Params.DrawAhead) or not, and the replayed
+// events given new ids (Params.ReplayNewIDs) or not.
+func runTraceDrawing(t *testing.T, seed uint64, ahead, replayNewIDs bool) []byte {
 	var buf bytes.Buffer
 	tw := NewTraceWriter(&buf)
 	p := DefaultParams()
 	p.Seed = seed
 	p.DrawAhead = ahead
+	p.ReplayNewIDs = replayNewIDs
 	p.DuplicateProbability = 0.01
 	p.ArchiveLag = rng.Constant{Value: float64(time.Second)}
 	p.InvocationsTPS, p.InvocationsBurst = 150, 20 // some invocation throttling
@@ -86,13 +88,21 @@ func TestDeterminism(t *testing.T) {
 	t.Logf("%d trace lines, %d bytes", lines, len(a))
 }
 
-// TestDrawAheadIsByteIdentical: drawing latencies and run times ahead on
-// goroutines gives the trace of drawing each when needed, a handler's
-// failure probability set mid-run (draw.settle) included.
+// TestDrawAheadIsByteIdentical: drawing latencies and run times and
+// making records with their ids ahead on goroutines gives the trace of
+// doing each when needed: a handler's failure probability set mid-run
+// (draw.settle) and replays that take new ids included.
 func TestDrawAheadIsByteIdentical(t *testing.T) {
-	want := runTraceDrawing(t, 42, false)
-	if got := runTraceDrawing(t, 42, true); !bytes.Equal(got, want) {
-		t.Fatalf("drawn ahead, the trace differs (%d vs %d bytes)", len(got), len(want))
+	var traces [2][]byte
+	for i, newIDs := range []bool{false, true} {
+		want := runTraceDrawing(t, 42, false, newIDs)
+		if got := runTraceDrawing(t, 42, true, newIDs); !bytes.Equal(got, want) {
+			t.Fatalf("replay new ids %v: drawn ahead, the trace differs (%d vs %d bytes)", newIDs, len(got), len(want))
+		}
+		traces[i] = want
+	}
+	if bytes.Equal(traces[0], traces[1]) {
+		t.Fatal("replays with new ids gave the trace of replays that keep them")
 	}
 }
 

@@ -15,9 +15,9 @@ package pipeline
 // while the consumer serves its n-th (all AheadDepth batches are in
 // circulation), so a ring of AheadDepth slots can remember something of
 // each batch filled ahead (see Position).
-// busdrill's simulator draws latencies this way: each latency stream
-// feeds one distribution and nothing else, so its values do not depend
-// on when they are drawn.
+// busdrill's simulator draws latencies and run times this way (a stream
+// that nothing else draws from meanwhile gives the same values whenever
+// they are drawn), and allocates the records of new events.
 type Ahead[T any] struct {
 	fill func([]T)
 	cur  []T

@@ -504,7 +504,7 @@ func (m *Model) SetPoison(handler string, failsOn func(env *event.Envelope) bool
 // FailureProbability draw happens whether or not the event is poison, so
 // a poison predicate shifts nothing in the handler's stream.
 func (m *Model) runFails(h *handlerState, rec *record) (bool, string) {
-	failed := h.spec.FailureProbability > 0 && h.r.Float64() < h.spec.FailureProbability
+	failed := h.spec.FailureProbability > 0 && h.runs.r.Float64() < h.spec.FailureProbability
 	if h.spec.FailsOn != nil {
 		m.materialise(rec)
 	}

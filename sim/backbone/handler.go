@@ -2,7 +2,6 @@ package backbone
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/rng"
@@ -14,10 +13,9 @@ type handlerState struct {
 	ref, arn string
 	acct     int
 	spec     HandlerSpec
-	// runs draws the run times; r is its stream, which the failure draws
-	// share (runs draws ahead only while FailureProbability is 0).
+	// runs draws the run times; the failure draws share its stream,
+	// runs.r (it draws ahead only while FailureProbability is 0).
 	runs    *draw
-	r       *rand.Rand
 	busy    int
 	backlog backlog // accepted invocations waiting for a free slot, FIFO
 	outage  string
@@ -108,7 +106,7 @@ func (m *Model) buildHandlers(s rng.Streams) error {
 		a, _ := m.names.Account(h.Account)
 		runs := newDraw(spec.Process, s.Source("handler/"+ref), m.p.DrawAhead && spec.FailureProbability == 0)
 		hs := handlerState{
-			ref: ref, acct: a, spec: spec, runs: runs, r: runs.r,
+			ref: ref, acct: a, spec: spec, runs: runs,
 			arn: topology.FunctionARN(m.region, m.accounts[a].id, h.Name),
 		}
 		hs.call = HandlerCall{m: m, Handler: ref, Account: m.accounts[a].name, acct: a}

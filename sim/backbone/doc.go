@@ -284,7 +284,9 @@
 // handler-accepted, handler-started, handler-failed, retry-scheduled,
 // dead-lettered, dropped, route-lost, control-applied, replay-state,
 // replayed, redriven. An observer that needs only some kinds says so
-// ([Selective], [Filter]): the model then does not build the others.
+// ([Selective], [Filter]): the model then does not build the others; one
+// that needs only events' first arrival at a bus adds [OmitsHops], and
+// the model does not build the ingestions of forwarded events for it.
 //
 // For the loss ledger: each (event, consumer) route of the nominal
 // topology (topology.Router.ExpectedRoutes) ends in exactly one of

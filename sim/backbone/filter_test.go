@@ -60,3 +60,70 @@ func TestFilteredObserver(t *testing.T) {
 		t.Fatal("the trace lacks the kinds the filtered observer does not want")
 	}
 }
+
+// TestOmitsHops: an observer with OmitsHops gets every observation an
+// observer of every kind gets except the ingestions of hopped events,
+// also next to one that wants them (Multi); the model stops building them
+// only when no observer wants them.
+func TestOmitsHops(t *testing.T) {
+	run := func(obs Observer) *Model {
+		m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.RunUntil(sim.At(time.Minute))
+		return m
+	}
+	isHop := func(o *Observation) bool { return o.Kind == KindIngested && o.Hopped }
+	lines := func(skipHops bool) (*bytes.Buffer, ObserverFunc) {
+		var buf bytes.Buffer
+		return &buf, func(o *Observation) {
+			if !skipHops || !isHop(o) {
+				buf.Write(o.AppendJSON(nil))
+				buf.WriteByte('\n')
+			}
+		}
+	}
+	want, wantObs := lines(true)
+	hops := 0
+	run(ObserverFunc(func(o *Observation) {
+		if isHop(o) {
+			hops++
+		}
+		wantObs(o)
+	}))
+	if hops == 0 {
+		t.Fatal("the world has no hops to omit")
+	}
+	alone, aloneObs := lines(false)
+	m := run(Filter(aloneObs, AllKinds|OmitsHops))
+	if !bytes.Equal(alone.Bytes(), want.Bytes()) {
+		t.Fatal("an observer omitting hops did not get every other observation")
+	}
+	if m.want&OmitsHops == 0 {
+		t.Fatal("the model builds the hops nobody wants")
+	}
+
+	// Next to a trace, which wants the hops: the model builds them, Multi
+	// keeps them from the observer that omits them.
+	beside, besideObs := lines(false)
+	var trace bytes.Buffer
+	tw := NewTraceWriter(&trace)
+	m = run(Multi(Filter(besideObs, AllKinds|OmitsHops), tw))
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(beside.Bytes(), want.Bytes()) {
+		t.Fatal("next to a trace, the observer omitting hops got something else")
+	}
+	if got := bytes.Count(trace.Bytes(), []byte(`"hopped":true`)); m.want&OmitsHops != 0 || got == 0 {
+		t.Fatalf("the trace beside it got %d hopped observations (model omits hops: %v)", got, m.want&OmitsHops != 0)
+	}
+
+	// Next to an observer that does not want ingestions at all, hops are
+	// still omitted.
+	m = run(Multi(Filter(besideObs, AllKinds|OmitsHops), Filter(ObserverFunc(func(*Observation) {}), KindsOf(KindDelivered))))
+	if m.want&OmitsHops == 0 {
+		t.Fatal("Multi builds hops for an observer that wants no ingestion")
+	}
+}

@@ -30,7 +30,7 @@ type Model struct {
 	eng sim.Engine[ev]
 	obs Observer
 	// want are the kinds obs wants (see Selective): the others are not
-	// built.
+	// built (nor hopped ingestions, with OmitsHops).
 	want KindSet
 	o    Observation
 

@@ -183,14 +183,22 @@ func (f ObserverFunc) Observe(o *Observation) { f(o) }
 // KindSet is a set of observation kinds.
 type KindSet uint32
 
-// Every kind must fit in a KindSet, below WantsDetails.
-const _ = uint(31 - numKinds)
+// Every kind must fit in a KindSet, below OmitsHops and WantsDetails.
+const _ = uint(30 - numKinds)
 
 // WantsDetails, in an observer's kinds, asks for the detail of every
 // event it observes: the model builds the details it left unbuilt (see
 // lazy.go) before the observer sees them. Without it, Env.Detail is nil
 // for such an event.
 const WantsDetails = KindSet(1 << 31)
+
+// OmitsHops, in an observer's kinds, declines the KindIngested of events
+// arriving through a bus-to-bus forward (Hopped): an observer that follows
+// events from their publication needs only their first arrival, and a
+// backbone that fans every event out to each service's bus makes a hopped
+// arrival of most (half the ingestions of busdrill's reference backbone).
+// The model does not build those observations for it.
+const OmitsHops = KindSet(1 << 30)
 
 // AllKinds holds every kind, and details.
 const AllKinds = KindSet(1<<numKinds-1) | WantsDetails
@@ -336,17 +344,23 @@ func (t *TraceWriter) Flush() error {
 }
 
 // Multi returns an Observer calling each of obs in order, each with the
-// kinds it wants; it wants the union of theirs.
+// kinds it wants; it wants the union of theirs, and details if one does.
+// It omits hops unless one that wants KindIngested does not.
 func Multi(obs ...Observer) Observer {
 	var union KindSet
+	omits := OmitsHops
 	for _, x := range obs {
-		union |= kindsOf(x)
+		k := kindsOf(x)
+		union |= k &^ OmitsHops
+		if k.Has(KindIngested) && k&OmitsHops == 0 {
+			omits = 0
+		}
 	}
 	return Filter(ObserverFunc(func(o *Observation) {
 		for _, x := range obs {
-			if kindsOf(x).Has(o.Kind) {
+			if k := kindsOf(x); k.Has(o.Kind) && !(o.Hopped && o.Kind == KindIngested && k&OmitsHops != 0) {
 				x.Observe(o)
 			}
 		}
-	}), union)
+	}), union|omits)
 }

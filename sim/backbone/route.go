@@ -27,9 +27,11 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 		m.dropStale(ev{rec: rec, bus: int32(b), hopped: hopped}, CauseUnknownBus)
 		return
 	}
-	if o := m.at(m.begin(KindIngested, rec), b, -1, -1); o != nil {
-		o.Hopped, o.Duplicate = hopped, dup
-		m.emit(o)
+	if !hopped || m.want&OmitsHops == 0 {
+		if o := m.at(m.begin(KindIngested, rec), b, -1, -1); o != nil {
+			o.Hopped, o.Duplicate = hopped, dup
+			m.emit(o)
+		}
 	}
 	if !dup && rec.env.ReplayName == "" {
 		for _, a := range bs.archives {

@@ -79,8 +79,8 @@ const notesBatch = 8192
 // observe is the model's observer: it notes the observations the
 // measurement uses (observed), with the fields it reads.
 func (w *world) observe(o *backbone.Observation) {
-	if o.Kind == backbone.KindIngested && (o.Hopped || o.Bus != w.trafficBus || o.Env == nil) {
-		return // only an order's arrival at the traffic bus is a hop
+	if o.Kind == backbone.KindIngested && (o.Bus != w.trafficBus || o.Env == nil) {
+		return // only an order's arrival at the traffic bus is a hop (no hops come: observed)
 	}
 	n := w.notes.Next()
 	n.op, n.kind, n.t, n.j, n.env, n.sender = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, o.Sender

@@ -12,9 +12,12 @@ import (
 // does not build the others (rule matches, handler starts and failures,
 // retries, drops) unless a trace is written. What the world does with
 // them is in notes.go (observe) and measure.go (observed).
+// Of the ingestions it uses only an order's arrival at the traffic bus,
+// never a hop (backbone.OmitsHops).
 var observed = backbone.KindsOf(backbone.KindPublishAccepted, backbone.KindIngested,
 	backbone.KindHandlerAccepted, backbone.KindForwarded, backbone.KindDelivered,
-	backbone.KindRouteLost, backbone.KindReplayed, backbone.KindRedriven, backbone.KindDeadLettered)
+	backbone.KindRouteLost, backbone.KindReplayed, backbone.KindRedriven, backbone.KindDeadLettered) |
+	backbone.OmitsHops
 
 // journeyID is the journey of an event: its detail's metadata says it
 // (loadgen.JourneyOf, as a live run reads it), and the factory's entries

@@ -215,6 +215,12 @@ func KindsOf(kinds ...Kind) KindSet {
 // Has reports whether k is in the set.
 func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
 
+// wants reports whether an observer of the set gets an observation of
+// kind k, of a hopped event or not (see OmitsHops).
+func (s KindSet) wants(k Kind, hopped bool) bool {
+	return s.Has(k) && !(hopped && k == KindIngested && s&OmitsHops != 0)
+}
+
 // Selective is an Observer that wants only some kinds of observation:
 // the model does not build the others (a rule match, a handler start:
 // more than a third of a journey's observations are of kinds a harness
@@ -349,16 +355,17 @@ func (t *TraceWriter) Flush() error {
 func Multi(obs ...Observer) Observer {
 	var union KindSet
 	omits := OmitsHops
-	for _, x := range obs {
-		k := kindsOf(x)
-		union |= k &^ OmitsHops
-		if k.Has(KindIngested) && k&OmitsHops == 0 {
+	kinds := make([]KindSet, len(obs))
+	for i, x := range obs {
+		kinds[i] = kindsOf(x)
+		union |= kinds[i] &^ OmitsHops
+		if kinds[i].wants(KindIngested, true) {
 			omits = 0
 		}
 	}
 	return Filter(ObserverFunc(func(o *Observation) {
-		for _, x := range obs {
-			if k := kindsOf(x); k.Has(o.Kind) && !(o.Hopped && o.Kind == KindIngested && k&OmitsHops != 0) {
+		for i, x := range obs {
+			if kinds[i].wants(o.Kind, o.Hopped) {
 				x.Observe(o)
 			}
 		}

@@ -27,7 +27,7 @@ func (m *Model) ingest(rec *record, b int, hopped, dup bool) {
 		m.dropStale(ev{rec: rec, bus: int32(b), hopped: hopped}, CauseUnknownBus)
 		return
 	}
-	if !hopped || m.want&OmitsHops == 0 {
+	if m.want.wants(KindIngested, hopped) {
 		if o := m.at(m.begin(KindIngested, rec), b, -1, -1); o != nil {
 			o.Hopped, o.Duplicate = hopped, dup
 			m.emit(o)

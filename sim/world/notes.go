@@ -80,7 +80,7 @@ const notesBatch = 8192
 // measurement uses (observed), with the fields it reads.
 func (w *world) observe(o *backbone.Observation) {
 	if o.Kind == backbone.KindIngested && (o.Bus != w.trafficBus || o.Env == nil) {
-		return // only an order's arrival at the traffic bus is a hop (no hops come: observed)
+		return // only an order's arrival at the traffic bus is a hop (hopped ones never come: see observed)
 	}
 	n := w.notes.Next()
 	n.op, n.kind, n.t, n.j, n.env, n.sender = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, o.Sender

@@ -392,10 +392,14 @@ func fill(keys []key, x key) {
 // returns them with the spare buffer (either of a and spare may come
 // back as either). The keys of a bucket share their time's high bits and
 // come out of the wheel in sequence order among equal times, so a stable
-// radix sort on the time's low bucketShift bits, a byte a pass, does it
-// in a few linear passes; a final insertion pass (one comparison a key
-// when the keys are in order) keeps the order right even if they were
-// not. Small buckets are insertion-sorted.
+// distribution on the time's low bucketShift bits orders them: a bucket of
+// the usual size (a few hundred keys) needs one counting pass on the top
+// digit (256 slices of the bucket's span, about one key each) and an
+// insertion pass that orders the few keys sharing a slice; a bucket
+// whose slices hold more (a burst) is radix-sorted a digit a pass
+// (radixSort). The final insertion pass keeps the order right even if
+// the keys were not in sequence order. Small buckets are
+// insertion-sorted.
 func sortBucket(a, spare []key) ([]key, []key) {
 	n := len(a)
 	if n < 32 {
@@ -407,6 +411,46 @@ func sortBucket(a, spare []key) ([]key, []key) {
 	}
 	spare = spare[:n]
 	base := a[0].at >> bucketShift << bucketShift
+	if n > maxSliceKeys*256/2 {
+		return radixSort(a, spare, base) // a slice would likely overflow
+	}
+	var count [256]int32
+	for i := range a {
+		count[uint64(a[i].at-base)>>topShift&0xff]++
+	}
+	var sum, most int32
+	for d, c := range count {
+		count[d] = sum
+		sum += c
+		most = max(most, c)
+	}
+	if most > maxSliceKeys {
+		return radixSort(a, spare, base)
+	}
+	for i := range a {
+		d := uint64(a[i].at-base) >> topShift & 0xff
+		spare[count[d]] = a[i]
+		count[d]++
+	}
+	insertionSort(spare)
+	return spare, a
+}
+
+// topShift is the shift of the top digit of a time's offset in its
+// bucket.
+const topShift = bucketShift - 8
+
+// maxSliceKeys is the most keys one slice of a bucket may hold for the
+// insertion pass to order them (about maxSliceKeys²/4 moves each, at
+// worst); a bucket with a fuller slice is radix-sorted.
+const maxSliceKeys = 32
+
+// radixSort sorts a (base: the start of its bucket) by a stable radix sort
+// on the time's low bucketShift bits, a byte a pass, skipping the passes
+// whose digit every key shares, then an insertion pass; it returns the
+// sorted keys and the other buffer.
+func radixSort(a, spare []key, base Time) ([]key, []key) {
+	n := len(a)
 	for shift := 0; shift < bucketShift; shift += 8 {
 		var count [256]int
 		for i := range a {

@@ -174,6 +174,7 @@ type Factory struct {
 	ordersKey  uint64
 	pcg        *rand.PCG
 	r          *rand.Rand
+	sizes      sizeMemo  // recent orders' payload sizes (sizememo.go)
 	head       []byte    // IsDetail's scratch
 	slabs      [3][]byte // detailBuf's current slab, by kind
 	originLens []originLen
@@ -239,8 +240,7 @@ func (f *Factory) Type(k Kind) EventType { return f.types[k] }
 func (f *Factory) Order(a Arrival) Order {
 	o := Order{Index: a.Index, At: a.At, Origin: f.origins.pick(a.Index)}
 	if f.cfg.Payload != nil {
-		f.pcg.Seed(hashIndex(f.payloadKey[0], a.Index), hashIndex(f.payloadKey[1], a.Index))
-		o.Size = sizeOf(f.cfg.Payload.Sample(f.r))
+		o.Size = f.size(a.Index)
 	}
 	h := hashIndex(f.ordersKey, a.Index)
 	o.Customer, _ = bits.Mul64(h, f.cfg.Customers)
@@ -249,6 +249,18 @@ func (f *Factory) Order(a Arrival) Order {
 	o.Items = int(items) + 1
 	o.itemKey = splitmix64(h)
 	return o
+}
+
+// size is the payload size of order i: remembered, or drawn from the
+// order's own seed.
+func (f *Factory) size(i uint64) int {
+	if n, ok := f.sizes.get(i); ok {
+		return n
+	}
+	f.pcg.Seed(hashIndex(f.payloadKey[0], i), hashIndex(f.payloadKey[1], i))
+	n := sizeOf(f.cfg.Payload.Sample(f.r))
+	f.sizes.put(i, n)
+	return n
 }
 
 // maxOrderBytes caps a drawn size (1 TiB): far beyond any limit, and far

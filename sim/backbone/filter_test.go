@@ -127,3 +127,31 @@ func TestOmitsHops(t *testing.T) {
 		t.Fatal("Multi builds hops for an observer that wants no ingestion")
 	}
 }
+
+// TestNoObserverWrapped: a filter of no observer, or an ObserverFunc that
+// is nil, is no observer: the model runs as without one and builds no
+// observation.
+func TestNoObserverWrapped(t *testing.T) {
+	run := func(obs Observer) *Model {
+		m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.RunUntil(sim.At(30 * time.Second))
+		return m
+	}
+	bare := run(nil)
+	for name, obs := range map[string]Observer{
+		"filter of nil":  Filter(nil, AllKinds),
+		"nil func":       ObserverFunc(nil),
+		"filter of func": Filter(ObserverFunc(nil), AllKinds),
+	} {
+		m := run(obs)
+		if m.want != 0 || m.observe != nil {
+			t.Errorf("%s: the model observes (kinds %b)", name, m.want)
+		}
+		if m.Processed() != bare.Processed() || m.Now() != bare.Now() {
+			t.Errorf("%s: the model ran differently", name)
+		}
+	}
+}

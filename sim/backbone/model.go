@@ -28,7 +28,9 @@ type Model struct {
 	epoch   time.Time
 
 	eng sim.Engine[ev]
-	obs Observer
+	// observe delivers an observation to the observer (see observerFunc);
+	// nil when there is none.
+	observe func(*Observation)
 	// want are the kinds obs wants (see Selective): the others are not
 	// built (nor hopped ingestions, with OmitsHops).
 	want KindSet
@@ -212,8 +214,8 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		return nil, err
 	}
 	p.fill()
-	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), obs: obs, roles: map[string]int{}, holds: p.Holds}
-	if obs != nil {
+	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), roles: map[string]int{}, holds: p.Holds}
+	if m.observe = observerFunc(obs); m.observe != nil {
 		m.want = kindsOf(obs)
 	}
 	m.epoch = p.Epoch
@@ -504,7 +506,7 @@ func (m *Model) begin(k Kind, rec *record) *Observation {
 
 func (m *Model) emit(o *Observation) {
 	if o != nil {
-		m.obs.Observe(o)
+		m.observe(o)
 	}
 }
 

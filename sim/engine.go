@@ -38,8 +38,13 @@ func (e *Engine[T]) After(d time.Duration, v T) {
 }
 
 // Next pops the earliest event and advances the clock to its time.
-func (e *Engine[T]) Next() (Time, T, bool) {
-	at, v, ok := e.queue.Pop()
+func (e *Engine[T]) Next() (Time, T, bool) { return e.NextUntil(Never) }
+
+// NextUntil is Next for an event due at or before limit: when the
+// earliest event is due later (or there is none) it returns false and
+// changes nothing.
+func (e *Engine[T]) NextUntil(limit Time) (Time, T, bool) {
+	at, v, ok := e.queue.PopUntil(limit)
 	if ok {
 		e.now = at
 		e.processed++

@@ -117,14 +117,26 @@ func (q *Queue[T]) runFirst() bool {
 }
 
 // Pop removes and returns the earliest item.
-func (q *Queue[T]) Pop() (at Time, v T, ok bool) {
+func (q *Queue[T]) Pop() (at Time, v T, ok bool) { return q.PopUntil(Never) }
+
+// PopUntil removes and returns the earliest item if it is due at or
+// before limit; otherwise (or when the queue is empty) it returns
+// (Never, zero, false) and leaves the queue as it was. It is Peek and
+// Pop in one: a loop that runs until a time looks at its next item once.
+func (q *Queue[T]) PopUntil(limit Time) (at Time, v T, ok bool) {
 	var zero T
 	switch {
 	case q.runFirst():
+		if q.run[q.head].at > limit {
+			return Never, v, false
+		}
 		at, v = q.run[q.head].at, q.runVals[q.head]
 		q.runVals[q.head] = zero // release references held by T
 		q.head++
 	case len(q.soon) > 0:
+		if q.soon[0].at > limit {
+			return Never, v, false
+		}
 		var top key
 		top, q.soon = heapPop(q.soon)
 		slot := top.slot()

@@ -273,3 +273,44 @@ func BenchmarkSortBucket(b *testing.B) {
 		})
 	}
 }
+
+// TestPopUntil: PopUntil pops the earliest item when it is due by the
+// limit, from the sorted run or from the soon heap, and otherwise leaves
+// the queue as it was, so that popping on gives the same order as Pop.
+func TestPopUntil(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 11))
+	var a, b Queue[int]
+	for i := range 3000 {
+		at := Time(r.IntN(int(4 * bucketWidth)))
+		a.Push(at, i)
+		b.Push(at, i)
+		if i%3 == 0 { // interleave pops, so that later pushes land in soon
+			limit := Time(r.IntN(int(4 * bucketWidth)))
+			peek, _ := a.Peek()
+			at, v, ok := a.PopUntil(limit)
+			if ok != (peek <= limit) {
+				t.Fatalf("PopUntil(%v) popped %v with the earliest at %v", limit, ok, peek)
+			}
+			if !ok {
+				if n, m := a.Len(), b.Len(); n != m {
+					t.Fatalf("a refused pop changed the queue: %d items, want %d", n, m)
+				}
+				continue
+			}
+			bat, bv, _ := b.Pop()
+			if at != bat || v != bv {
+				t.Fatalf("PopUntil gave (%v, %d), Pop (%v, %d)", at, v, bat, bv)
+			}
+		}
+	}
+	for {
+		at, v, ok := a.PopUntil(Never)
+		bat, bv, bok := b.Pop()
+		if ok != bok || at != bat || v != bv {
+			t.Fatalf("PopUntil(Never) gave (%v, %d, %v), Pop (%v, %d, %v)", at, v, ok, bat, bv, bok)
+		}
+		if !ok {
+			break
+		}
+	}
+}

@@ -393,8 +393,12 @@ func (m *Model) WakeAt(t sim.Time, id int, arg int64) {
 }
 
 // Step processes the next engine event; false when there is none.
-func (m *Model) Step() bool {
-	_, e, ok := m.eng.Next()
+func (m *Model) Step() bool { return m.stepUntil(sim.Never) }
+
+// stepUntil processes the next engine event if it is due at or before
+// t; false when there is none.
+func (m *Model) stepUntil(t sim.Time) bool {
+	_, e, ok := m.eng.NextUntil(t)
 	if !ok {
 		return false
 	}
@@ -408,7 +412,7 @@ func (m *Model) Step() bool {
 // RunUntil processes every event scheduled at or before t, then moves the
 // clock to t.
 func (m *Model) RunUntil(t sim.Time) {
-	for m.eng.PeekTime() <= t && m.Step() {
+	for m.stepUntil(t) {
 	}
 	m.eng.AdvanceTo(t)
 }
@@ -420,7 +424,7 @@ func (m *Model) RunUntil(t sim.Time) {
 // virtual time (a huge rate) can hold any number of events.
 func (m *Model) RunUntilN(t sim.Time, n int) bool {
 	for ; n > 0; n-- {
-		if m.eng.PeekTime() > t || !m.Step() {
+		if !m.stepUntil(t) {
 			m.eng.AdvanceTo(t)
 			return true
 		}

@@ -64,9 +64,8 @@ func (m *measure) note(n *note) {
 	switch n.op {
 	case noteObserved:
 		m.observed(n)
-	case noteStart:
+	case noteStarted:
 		m.journeys.Start(n.j, n.t2)
-	case noteSent:
 		m.rec.Sent(n.j, n.t2, n.t)
 	case noteAcked:
 		m.journeys.Acked(n.j, n.t)
@@ -75,31 +74,32 @@ func (m *measure) note(n *note) {
 	case notePutCall:
 		m.rec.PutEventsCall(n.where, n.t, int(n.n), n.flags&flagThrottled != 0)
 	case noteSideEffect:
-		m.rec.SideEffect(n.consumer, n.j, n.what)
+		m.rec.SideEffect(n.consumer, n.j, n.where)
 	case noteGaveUp:
+		sender, cause := n.consumer, n.x.cause
 		if n.env != nil {
-			for _, consumer := range m.router.ExpectedRoutes(n.sender, n.where, n.env) {
-				m.rec.Expect(n.sender, consumer)
-				m.lost(n.j, n.flags&flagJourney != 0, n.sender, consumer, n.what, false, n.t)
+			for _, consumer := range m.router.ExpectedRoutes(sender, n.where, n.env) {
+				m.rec.Expect(sender, consumer)
+				m.lost(n.j, n.flags&flagJourney != 0, sender, consumer, cause, false, n.t)
 			}
 		}
 		if n.flags&flagOrder != 0 {
-			m.rec.NotSent(n.j, n.what)
+			m.rec.NotSent(n.j, cause)
 		}
 	case noteRetire:
 		m.journeys.Retire(n.j)
 		m.rec.Retire(n.j)
 	case noteFault:
-		m.rec.Fault(*n.x.(*report.Fault))
+		m.rec.Fault(*n.x.fault)
 	case noteFaultEffect:
-		m.rec.FaultEffect(n.where, n.what)
+		m.rec.FaultEffect(n.where, n.consumer)
 	case noteQuota:
-		m.rec.QuotaChanged(n.what, n.where, n.t, math.Float64frombits(uint64(n.t2)))
+		m.rec.QuotaChanged(n.consumer, n.where, n.t, math.Float64frombits(n.j))
 	case noteReplayRules:
 		if m.replayRules == nil {
 			m.replayRules = map[string][]string{}
 		}
-		m.replayRules[n.what] = n.x.([]string)
+		m.replayRules[n.where] = n.x.rules
 	}
 }
 
@@ -107,11 +107,12 @@ func (m *measure) note(n *note) {
 // the ledger (expected, delivered, lost), consumers (duplicates), and the
 // journey's hops.
 func (m *measure) observed(n *note) {
+	sender := m.sender(n)
 	switch n.kind {
 	case backbone.KindPublishAccepted:
-		m.expectBuf = m.router.AppendExpectedRoutes(m.expectBuf[:0], n.sender, n.where, n.env)
+		m.expectBuf = m.router.AppendExpectedRoutes(m.expectBuf[:0], sender, n.where, n.env)
 		for _, c := range m.expectBuf {
-			m.rec.Expect(n.sender, c)
+			m.rec.Expect(sender, c)
 		}
 	case backbone.KindIngested:
 		// The model side sent only arrivals at the traffic bus.
@@ -129,7 +130,7 @@ func (m *measure) observed(n *note) {
 	case backbone.KindForwarded:
 		m.rec.Invocation(n.where, n.t)
 	case backbone.KindDelivered:
-		m.delivered(n)
+		m.delivered(n, sender)
 	case backbone.KindRouteLost:
 		// The cause is the drop's cause, or for a delivery that ended in a
 		// DLQ its ERROR_CODE (the ledger's dlq_causes).
@@ -137,23 +138,23 @@ func (m *measure) observed(n *note) {
 		if n.env != nil {
 			jid, isJourney = journeyID(n.j, n.env)
 		}
-		m.lost(jid, isJourney, n.sender, n.consumer, n.what, n.flags&flagDLQ != 0, n.t)
+		m.lost(jid, isJourney, sender, n.consumer, n.where, n.flags&flagDLQ != 0, n.t)
 	case backbone.KindReplayed:
 		// A replayed event is delivered again: each of its nominal routes
 		// from the bus (through the replay's rules, if it names some) is a
 		// new expected delivery.
 		for _, c := range m.replayRoutes(n) {
-			m.rec.Expect(n.sender, c)
+			m.rec.Expect(sender, c)
 		}
 	case backbone.KindRedriven:
 		// A redriven DLQ message is a new attempt at its route.
-		m.rec.Expect(n.sender, n.consumer)
+		m.rec.Expect(sender, n.consumer)
 	case backbone.KindDeadLettered:
 		m.rec.DeadLettered(n.t)
 	}
 }
 
-func (m *measure) delivered(n *note) {
+func (m *measure) delivered(n *note, sender string) {
 	t := n.t
 	dup := n.flags&flagDuplicate != 0
 	if !m.isHandlerConsumer(n.consumer) {
@@ -162,7 +163,7 @@ func (m *measure) delivered(n *note) {
 		m.rec.Invocation(n.where, t)
 	}
 	if !dup {
-		m.rec.Delivered(n.sender, n.consumer, t)
+		m.rec.Delivered(sender, n.consumer, t)
 	}
 	if n.env == nil {
 		return
@@ -171,7 +172,7 @@ func (m *measure) delivered(n *note) {
 	if !ok {
 		return
 	}
-	m.rec.Consumed(n.consumer, n.what, jid, n.env.DetailType, t)
+	m.rec.Consumed(n.consumer, n.env.ID, jid, n.env.DetailType, t)
 	step, _ := m.factory.KindOf(n.env.DetailType)
 	switch {
 	case step == loadgen.OrderCreated && n.consumer == m.firstConsumer:
@@ -179,6 +180,15 @@ func (m *measure) delivered(n *note) {
 	case step == loadgen.OrderUpdated:
 		m.journeys.Complete(jid, t)
 	}
+}
+
+// sender is the name of the account that published the observed event
+// (noteObserved; see senderIndex), "" for none.
+func (m *measure) sender(n *note) string {
+	if n.n < 0 {
+		return ""
+	}
+	return m.router.X.T.Accounts[n.n].Name
 }
 
 // journeyOf returns the journey of an observed event of the given step.
@@ -205,7 +215,7 @@ func (m *measure) replayRoutes(n *note) []string {
 		return nil
 	}
 	m.routeBuf = m.routeBuf[:0]
-	rules := m.replayRules[n.what]
+	rules := m.replayRules[n.env.ReplayName]
 	if len(rules) == 0 {
 		return m.router.AppendFromBus(m.routeBuf, b, n.env, false)
 	}

@@ -3,6 +3,7 @@ package world
 import (
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/report"
@@ -21,30 +22,45 @@ import (
 // A note is a flat value: strings and the event's envelope are shared,
 // never copied (they are immutable; see measure.go for the one field of
 // an envelope the model may still write, and why the measure never reads
-// it then).
+// it then). It is as small as the notes allow (80 bytes): every note
+// passes through the model's caches on its way to the measure, and the
+// bytes written there are bytes of the model's own data evicted (at 64
+// bytes more a note, the million benchmark ran 7% longer: the median of
+// 30 interleaved pairs). So what the measure can learn from the envelope
+// is not copied (the event id, a replay's name), the sender is an index,
+// a note has two strings, and the rare payloads hang from a pointer.
 type note struct {
 	op   noteOp
 	kind backbone.Kind // noteObserved
 	// hopped, duplicate, dlq (noteObserved); throttled (notePutCall);
 	// journey, order (noteGaveUp).
 	flags uint8
+	// n is the sender's account index (noteObserved; -1: none, see
+	// senderIndex), or the entries of a PutEvents call (notePutCall).
 	n     int32
 	t, t2 time.Duration
-	// j is a journey, or the event's tag (noteObserved).
+	// j is a journey, the event's tag (noteObserved), or a quota's limit's
+	// bits (noteQuota).
 	j   uint64
 	env *event.Envelope
 	// The strings, by op (see each note function).
-	sender, where, consumer, what string
-	// x carries the rare notes' payloads (*report.Fault, []string).
-	x any
+	where, consumer string
+	// x carries the rare notes' payloads.
+	x *noteExtra
+}
+
+// noteExtra is the payload of a rare note.
+type noteExtra struct {
+	fault *report.Fault // noteFault
+	rules []string      // noteReplayRules
+	cause string        // noteGaveUp
 }
 
 type noteOp uint8
 
 const (
 	noteObserved noteOp = iota + 1
-	noteStart
-	noteSent
+	noteStarted
 	noteAcked
 	noteEmitted
 	notePutCall
@@ -66,14 +82,14 @@ const (
 	flagOrder
 )
 
-// notesBatch is how many notes a pipeline batch holds: 960 KiB (a note
-// is 120 bytes), so 5.6 MiB for the pipeline's six batches (Depth
+// notesBatch is how many notes a pipeline batch holds: 640 KiB (a note
+// is 80 bytes), so 3.75 MiB for the pipeline's six batches (Depth
 // waiting, one being filled, one being applied), all allocated when it
 // is made. A hand-over costs a wake-up of the other goroutine (a futex
 // call); at 1,024 notes those were 5% of the model side's time, and the
 // million benchmark ran 9% slower (median of 4 A/B pairs, whole
-// process). 8,192 runs as fast as 16,384 (0.976x wall, 12 pairs) in half
-// the memory; 4,096 ran 1.03x.
+// process). 8,192 ran as fast as 16,384 (0.976x wall, 12 pairs) in half
+// the memory; 4,096 ran 1.03x (all measured with notes of 120 bytes).
 const notesBatch = 8192
 
 // observe is the model's observer: it notes the observations the
@@ -83,18 +99,14 @@ func (w *world) observe(o *backbone.Observation) {
 		return // only an order's arrival at the traffic bus is a hop (hopped ones never come: see observed)
 	}
 	n := w.notes.Next()
-	n.op, n.kind, n.t, n.j, n.env, n.sender = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, o.Sender
+	n.op, n.kind, n.t, n.j, n.env, n.n = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, w.senderIndex(o.Sender)
 	switch o.Kind {
-	case backbone.KindPublishAccepted, backbone.KindIngested:
-		n.where = o.Bus
-	case backbone.KindHandlerAccepted, backbone.KindForwarded:
-		n.where, n.consumer = o.Account, o.Consumer
-	case backbone.KindDelivered:
-		n.where, n.consumer, n.what = o.Account, o.Consumer, o.EventID
+	case backbone.KindPublishAccepted, backbone.KindIngested, backbone.KindReplayed:
+		n.where = o.Bus // a replay's name is its envelope's
+	case backbone.KindHandlerAccepted, backbone.KindForwarded, backbone.KindDelivered:
+		n.where, n.consumer = o.Account, o.Consumer // a delivery's event id is its envelope's
 	case backbone.KindRouteLost:
-		n.consumer, n.what = o.Consumer, o.Cause
-	case backbone.KindReplayed:
-		n.where, n.what = o.Bus, o.Replay
+		n.consumer, n.where = o.Consumer, o.Cause
 	case backbone.KindRedriven:
 		n.consumer = o.Consumer
 	}
@@ -106,16 +118,38 @@ func (w *world) observe(o *backbone.Observation) {
 	}
 }
 
-// noteStart: journey j started, for its intended time.
-func (w *world) noteStart(j uint64, intended time.Duration) {
-	n := w.notes.Next()
-	n.op, n.j, n.t2 = noteStart, j, intended
+// senderIndex returns the topology index of the account named sender, -1
+// for none. The model names an account with the same string every time,
+// so a lookaside slot chosen by where its bytes are answers without
+// hashing it.
+func (w *world) senderIndex(sender string) int32 {
+	if sender == "" {
+		return -1
+	}
+	slot := &w.senderSlots[stringSlot(sender)%uint(len(w.senderSlots))]
+	if slot.set && unsafe.StringData(slot.name) == unsafe.StringData(sender) && len(slot.name) == len(sender) {
+		return slot.index
+	}
+	i, ok := w.router.X.Account(sender)
+	if !ok {
+		panic("world: the model observed an event of an account not in the topology: " + sender)
+	}
+	*slot = senderSlot{name: sender, index: int32(i), set: true}
+	return int32(i)
 }
 
-// noteSent: journey j's Order.Created was handed to PutEvents at actual.
-func (w *world) noteSent(j uint64, intended, actual time.Duration) {
+// senderSlot is a lookaside slot of senderIndex.
+type senderSlot struct {
+	name  string
+	index int32
+	set   bool
+}
+
+// noteStarted: journey j started, for its intended time, and its
+// Order.Created was handed to PutEvents at actual.
+func (w *world) noteStarted(j uint64, intended, actual time.Duration) {
 	n := w.notes.Next()
-	n.op, n.j, n.t2, n.t = noteSent, j, intended, actual
+	n.op, n.j, n.t2, n.t = noteStarted, j, intended, actual
 }
 
 // noteAcked: journey j's Order.Created was acknowledged at at.
@@ -143,7 +177,7 @@ func (w *world) notePutCall(account string, at sim.Time, entries int, throttled 
 // event of detailType.
 func (w *world) noteSideEffect(consumer string, j uint64, detailType string) {
 	n := w.notes.Next()
-	n.op, n.consumer, n.j, n.what = noteSideEffect, consumer, j, detailType
+	n.op, n.consumer, n.j, n.where = noteSideEffect, consumer, j, detailType
 }
 
 // noteGaveUp: a producer of account gave an entry up at at, with cause:
@@ -152,7 +186,8 @@ func (w *world) noteSideEffect(consumer string, j uint64, detailType string) {
 // journey j's events, order whether it was its Order.Created.
 func (w *world) noteGaveUp(account, bus string, env *event.Envelope, j uint64, isJourney, order bool, cause string, at sim.Time) {
 	n := w.notes.Next()
-	n.op, n.sender, n.where, n.env, n.j, n.what, n.t = noteGaveUp, account, bus, env, j, cause, at.Duration()
+	n.op, n.consumer, n.where, n.env, n.j, n.t = noteGaveUp, account, bus, env, j, at.Duration()
+	n.x = &noteExtra{cause: cause}
 	if isJourney {
 		n.flags |= flagJourney
 	}
@@ -170,23 +205,23 @@ func (w *world) noteRetire(j uint64) {
 // noteFault: a fault of the timeline.
 func (w *world) noteFault(f report.Fault) {
 	n := w.notes.Next()
-	n.op, n.x = noteFault, &f
+	n.op, n.x = noteFault, &noteExtra{fault: &f}
 }
 
 // noteFaultEffect: fault name had no effect, and why.
 func (w *world) noteFaultEffect(name, effect string) {
 	n := w.notes.Next()
-	n.op, n.where, n.what = noteFaultEffect, name, effect
+	n.op, n.where, n.consumer = noteFaultEffect, name, effect
 }
 
 // noteQuota: account's quota of kind is limit from at on.
 func (w *world) noteQuota(kind, account string, at sim.Time, limit float64) {
 	n := w.notes.Next()
-	n.op, n.what, n.where, n.t, n.t2 = noteQuota, kind, account, at.Duration(), time.Duration(math.Float64bits(limit))
+	n.op, n.consumer, n.where, n.t, n.j = noteQuota, kind, account, at.Duration(), math.Float64bits(limit)
 }
 
 // noteReplayRules: replay name (started) sends to rules only (none: all).
 func (w *world) noteReplayRules(name string, rules []string) {
 	n := w.notes.Next()
-	n.op, n.what, n.x = noteReplayRules, name, rules
+	n.op, n.where, n.x = noteReplayRules, name, &noteExtra{rules: rules}
 }

@@ -61,8 +61,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 	a := p.pending
 	o := w.factory.Order(a)
 	j := w.journeys.start(a.Index, a.At)
-	w.noteStart(a.Index, a.At)
-	w.noteSent(a.Index, a.At, now.Duration())
+	w.noteStarted(a.Index, a.At, now.Duration())
 	w.sent++
 
 	c := w.client(o.Origin)

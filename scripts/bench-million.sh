@@ -5,8 +5,9 @@
 # wall time, orders, orders/s, engine events/s and peak RSS of the
 # median of RUNS runs; and the whole run's wall time per engine event
 # against the bare scheduler's schedule + pop (sim's
-# BenchmarkScheduleAndPop, median of three, measured just before each
-# run), with their ratio (the median of the runs' own).
+# BenchmarkScheduleAndPop, median of three, measured just before and just
+# after each run: the mean of the two), with their ratio (the median of
+# the runs' own).
 #
 # Usage: scripts/bench-million.sh [OUTDIR]   (default: a temporary dir)
 # RUNS sets how many times the run is timed (default 5; the median run
@@ -34,17 +35,20 @@ sched() {
 # num FILE KEY: the first numeric value of "KEY": in a JSON file.
 num() { sed -n "s/.*\"$2\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -n1; }
 
-# RUNS runs (default 5), each just after a measure of the bare scheduler:
+# RUNS runs (default 5), each between two measures of the bare scheduler:
 # a shared machine's speed drifts by 10% and more from one minute to the
 # next, and a ratio of two figures taken moments apart drifts much less
-# than one of figures taken a minute apart. The run's figures are the
+# than one of figures taken a minute apart; the mean of a measure before
+# and one after the run is the scheduler's speed while it ran, as near as
+# it can be had. The run's figures are the
 # median run's (by wall time); the ratio is the median of the runs' own
 # ratios; peak RSS is the largest of all.
 runs=${RUNS:-5}
 [ -x /usr/bin/time ] || echo "bench-million: /usr/bin/time not found: peak RSS not measured" >&2
 : >"$out/runs.tsv"
+sched_after=$(sched)
 for i in $(seq 1 "$runs"); do
-	sched_ns=$(sched)
+	sched_before=$sched_after
 	dir_i="$out/run-$i"
 	cmd=("$bin" run scripts/bench/million.yaml --quiet --out "$dir_i")
 	timelog="$out/time-$i.log"
@@ -64,6 +68,8 @@ for i in $(seq 1 "$runs"); do
 		cat "$timelog" >&2
 		exit "$status"
 	fi
+	sched_after=$(sched)
+	sched_ns=$(awk -v a="$sched_before" -v b="$sched_after" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 	d="$dir_i/million/1"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(num "$d/meta.json" wall_seconds)" "$(num "$d/meta.json" engine_events_per_second)" \
 		"$(num "$d/results.json" sent)" "${rss_kib:-0}" "$d" "$sched_ns" >>"$out/runs.tsv"
@@ -72,7 +78,8 @@ done
 # The runs' own ratios (ns per engine event / the scheduler's ns), sorted.
 ratios=$(awk -F'\t' '{ printf "%.3f\n", 1e9 / $2 / $6 }' "$out/runs.tsv" | sort -g | tr '\n' ' ')
 sort -g "$out/runs.tsv" | awk -F'\t' -v n="$runs" -v ratios="$ratios" '
-{ wall[NR] = $1; eps[NR] = $2; sent[NR] = $3; dir[NR] = $5; sched[NR] = $6; if ($4 > rss) rss = $4 }
+{ wall[NR] = $1; eps[NR] = $2; sent[NR] = $3; dir[NR] = $5; sched[NR] = $6; if ($4 > rss) rss = $4
+  if (NR == 1 || $6 < slo) slo = $6; if ($6 > shi) shi = $6 }
 END {
 	m = int((NR + 1) / 2)
 	k = split(ratios, r, " ")
@@ -86,7 +93,8 @@ END {
 	if (rss > 0) printf "peak RSS:         %.1f MiB (largest of the runs)\n", rss / 1024
 	else printf "peak RSS:         unknown (no /usr/bin/time)\n"
 	printf "ns/engine event:  %.0f (whole run, wall)\n", 1e9 / eps[m]
-	printf "bare scheduler:   %.0f ns per schedule + pop (BenchmarkScheduleAndPop, just before that run)\n", sched[m]
+	printf "bare scheduler:   %.0f ns per schedule + pop (BenchmarkScheduleAndPop, the mean of its measures just before and just after that run)\n", sched[m]
+	printf "                  (%.0f to %.0f ns over the runs)\n", slo, shi
 	printf "ratio:            %.2f (median of the runs'"'"' own: %s; target <= 4)\n", r[int((k + 1) / 2)], ratios
 	printf "results: %s/results.json\n", dir[m]
 }'

@@ -1,6 +1,8 @@
 package backbone
 
 import (
+	"unsafe"
+
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/pattern"
 )
@@ -55,11 +57,18 @@ func (mm *matchMemo) get(mt *pattern.Matcher, env *event.Envelope) ([]int, bool)
 		return nil, false
 	}
 	s := mm.slot(env)
-	if !s.set || s.detailType != env.DetailType || s.source != env.Source || s.account != env.Account ||
-		s.region != env.Region || s.replay != env.ReplayName {
+	if !s.set || !same(s.detailType, env.DetailType) || !same(s.source, env.Source) || !same(s.account, env.Account) ||
+		!same(s.region, env.Region) || !same(s.replay, env.ReplayName) {
 		return nil, false
 	}
 	return s.hits, true
+}
+
+// same reports whether a and b are equal, at once when they are the same
+// memory (the usual case of the memos' keys), without the call a string
+// comparison makes to compare their bytes.
+func same(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // put memorises mt's answer for env (after a get that missed), reusing

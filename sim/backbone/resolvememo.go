@@ -25,7 +25,7 @@ func (m *Model) namesChanged() { m.busMemo.gen++ }
 func (m *Model) resolveBus(sender int, name string) (account, bus int) {
 	memo := &m.busMemo
 	if sender < len(memo.last) {
-		if r := &memo.last[sender]; r.valid && r.gen == memo.gen && r.name == name {
+		if r := &memo.last[sender]; r.valid && r.gen == memo.gen && same(r.name, name) {
 			return r.acct, r.bus
 		}
 	}

@@ -35,8 +35,9 @@ type note struct {
 	// hopped, duplicate, dlq (noteObserved); throttled (notePutCall);
 	// journey, order (noteGaveUp).
 	flags uint8
-	// n is the sender's account index (noteObserved; -1: none, see
-	// senderIndex), or the entries of a PutEvents call (notePutCall).
+	// n is the sender's account index (noteObserved; -1: none, or a kind
+	// whose sender the measure does not read; see senderIndex), or the
+	// entries of a PutEvents call (notePutCall).
 	n     int32
 	t, t2 time.Duration
 	// j is a journey, the event's tag (noteObserved), or a quota's limit's
@@ -99,16 +100,21 @@ func (w *world) observe(o *backbone.Observation) {
 		return // only an order's arrival at the traffic bus is a hop (hopped ones never come: see observed)
 	}
 	n := w.notes.Next()
-	n.op, n.kind, n.t, n.j, n.env, n.n = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, w.senderIndex(o.Sender)
+	n.op, n.kind, n.t, n.j, n.env, n.n = noteObserved, o.Kind, o.Time.Duration(), o.Tag, o.Env, -1
 	switch o.Kind {
-	case backbone.KindPublishAccepted, backbone.KindIngested, backbone.KindReplayed:
-		n.where = o.Bus // a replay's name is its envelope's
-	case backbone.KindHandlerAccepted, backbone.KindForwarded, backbone.KindDelivered:
-		n.where, n.consumer = o.Account, o.Consumer // a delivery's event id is its envelope's
+	case backbone.KindIngested:
+		n.where = o.Bus
+	case backbone.KindHandlerAccepted, backbone.KindForwarded:
+		n.where, n.consumer = o.Account, o.Consumer
+	// The kinds whose sender the measure reads:
+	case backbone.KindPublishAccepted, backbone.KindReplayed:
+		n.where, n.n = o.Bus, w.senderIndex(o.Sender) // a replay's name is its envelope's
+	case backbone.KindDelivered:
+		n.where, n.consumer, n.n = o.Account, o.Consumer, w.senderIndex(o.Sender) // its event id is its envelope's
 	case backbone.KindRouteLost:
-		n.consumer, n.where = o.Consumer, o.Cause
+		n.consumer, n.where, n.n = o.Consumer, o.Cause, w.senderIndex(o.Sender)
 	case backbone.KindRedriven:
-		n.consumer = o.Consumer
+		n.consumer, n.n = o.Consumer, w.senderIndex(o.Sender)
 	}
 	if o.Duplicate {
 		n.flags |= flagDuplicate

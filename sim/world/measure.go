@@ -183,12 +183,15 @@ func (m *measure) delivered(n *note, sender string) {
 }
 
 // sender is the name of the account that published the observed event
-// (noteObserved; see senderIndex), "" for none.
+// (noteObserved; see noteSender), "" for none.
 func (m *measure) sender(n *note) string {
-	if n.n < 0 {
-		return ""
+	switch {
+	case n.n >= 0:
+		return m.router.X.T.Accounts[n.n].Name
+	case n.n == senderOther:
+		return n.x.sender
 	}
-	return m.router.X.T.Accounts[n.n].Name
+	return ""
 }
 
 // journeyOf returns the journey of an observed event of the given step.

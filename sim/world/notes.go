@@ -36,7 +36,7 @@ type note struct {
 	// journey, order (noteGaveUp).
 	flags uint8
 	// n is the sender's account index (noteObserved; -1: none, or a kind
-	// whose sender the measure does not read; see senderIndex), or the
+	// whose sender the measure does not read; see noteSender), or the
 	// entries of a PutEvents call (notePutCall).
 	n     int32
 	t, t2 time.Duration
@@ -52,9 +52,10 @@ type note struct {
 
 // noteExtra is the payload of a rare note.
 type noteExtra struct {
-	fault *report.Fault // noteFault
-	rules []string      // noteReplayRules
-	cause string        // noteGaveUp
+	fault  *report.Fault // noteFault
+	rules  []string      // noteReplayRules
+	cause  string        // noteGaveUp
+	sender string        // noteObserved, of an account outside the topology
 }
 
 type noteOp uint8
@@ -108,13 +109,17 @@ func (w *world) observe(o *backbone.Observation) {
 		n.where, n.consumer = o.Account, o.Consumer
 	// The kinds whose sender the measure reads:
 	case backbone.KindPublishAccepted, backbone.KindReplayed:
-		n.where, n.n = o.Bus, w.senderIndex(o.Sender) // a replay's name is its envelope's
+		n.where = o.Bus // a replay's name is its envelope's
+		w.noteSender(n, o.Sender)
 	case backbone.KindDelivered:
-		n.where, n.consumer, n.n = o.Account, o.Consumer, w.senderIndex(o.Sender) // its event id is its envelope's
+		n.where, n.consumer = o.Account, o.Consumer // its event id is its envelope's
+		w.noteSender(n, o.Sender)
 	case backbone.KindRouteLost:
-		n.consumer, n.where, n.n = o.Consumer, o.Cause, w.senderIndex(o.Sender)
+		n.consumer, n.where = o.Consumer, o.Cause
+		w.noteSender(n, o.Sender)
 	case backbone.KindRedriven:
-		n.consumer, n.n = o.Consumer, w.senderIndex(o.Sender)
+		n.consumer = o.Consumer
+		w.noteSender(n, o.Sender)
 	}
 	if o.Duplicate {
 		n.flags |= flagDuplicate
@@ -124,27 +129,36 @@ func (w *world) observe(o *backbone.Observation) {
 	}
 }
 
-// senderIndex returns the topology index of the account named sender, -1
-// for none. The model names an account with the same string every time,
-// so a lookaside slot chosen by where its bytes are answers without
-// hashing it.
-func (w *world) senderIndex(sender string) int32 {
+// noteSender notes the account named sender as the sender of the
+// observed event: its topology index in n.n (senderOther when it is not
+// in the topology, the name then in n.x; -1 for none). The model names an
+// account with the same string every time, so a lookaside slot chosen by
+// where its bytes are answers without hashing it.
+func (w *world) noteSender(n *note, sender string) {
 	if sender == "" {
-		return -1
+		n.n = -1
+		return
 	}
 	slot := &w.senderSlots[stringSlot(sender)%uint(len(w.senderSlots))]
 	if slot.set && unsafe.StringData(slot.name) == unsafe.StringData(sender) && len(slot.name) == len(sender) {
-		return slot.index
+		n.n = slot.index
+		return
 	}
 	i, ok := w.router.X.Account(sender)
 	if !ok {
-		panic("world: the model observed an event of an account not in the topology: " + sender)
+		// Not one of the topology's accounts (the simulator's model only
+		// has those): carried by name.
+		n.n, n.x = senderOther, &noteExtra{sender: sender}
+		return
 	}
 	*slot = senderSlot{name: sender, index: int32(i), set: true}
-	return int32(i)
+	n.n = int32(i)
 }
 
-// senderSlot is a lookaside slot of senderIndex.
+// senderOther is the sender index of an account outside the topology.
+const senderOther = -2
+
+// senderSlot is a lookaside slot of noteSender.
 type senderSlot struct {
 	name  string
 	index int32

@@ -108,7 +108,7 @@ type world struct {
 	// notes carry what the measurement must learn to measure.
 	notes   *pipeline.Pipe[note]
 	measure *measure
-	// senderSlots is senderIndex's lookaside (notes.go).
+	// senderSlots is noteSender's lookaside (notes.go).
 	senderSlots [8]senderSlot
 
 	// lazyDetails: journey events are published without their details

@@ -8,6 +8,22 @@ import (
 	"github.com/busdrill/busdrill/sim"
 )
 
+// runObserved runs the test world (traffic for 2 s, every 5 ms) with obs
+// until the virtual time until, after setup (if any) has adjusted the
+// model.
+func runObserved(t *testing.T, obs Observer, until time.Duration, setup func(*Model)) *Model {
+	t.Helper()
+	m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(m)
+	}
+	m.RunUntil(sim.At(until))
+	return m
+}
+
 // TestFilteredObserver: an observer that wants some kinds gets exactly
 // the observations of those kinds an observer of every kind gets, in the
 // same order; next to one that wants everything (Multi), each still gets
@@ -15,16 +31,12 @@ import (
 func TestFilteredObserver(t *testing.T) {
 	want := KindsOf(KindDelivered, KindRouteLost, KindPublishAccepted)
 	run := func(obs Observer) *Model {
-		m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range m.handlers {
-			m.handlers[i].spec.FailureProbability = 0.2 // losses too
-			m.handlers[i].spec.RetryDelays = nil
-		}
-		m.RunUntil(sim.At(time.Minute))
-		return m
+		return runObserved(t, obs, time.Minute, func(m *Model) {
+			for i := range m.handlers {
+				m.handlers[i].spec.FailureProbability = 0.2 // losses too
+				m.handlers[i].spec.RetryDelays = nil
+			}
+		})
 	}
 	lines := func(keep KindSet) (*bytes.Buffer, ObserverFunc) {
 		var buf bytes.Buffer
@@ -66,14 +78,7 @@ func TestFilteredObserver(t *testing.T) {
 // also next to one that wants them (Multi); the model stops building them
 // only when no observer wants them.
 func TestOmitsHops(t *testing.T) {
-	run := func(obs Observer) *Model {
-		m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.RunUntil(sim.At(time.Minute))
-		return m
-	}
+	run := func(obs Observer) *Model { return runObserved(t, obs, time.Minute, nil) }
 	isHop := func(o *Observation) bool { return o.Kind == KindIngested && o.Hopped }
 	lines := func(skipHops bool) (*bytes.Buffer, ObserverFunc) {
 		var buf bytes.Buffer
@@ -132,14 +137,7 @@ func TestOmitsHops(t *testing.T) {
 // is nil, is no observer: the model runs as without one and builds no
 // observation.
 func TestNoObserverWrapped(t *testing.T) {
-	run := func(obs Observer) *Model {
-		m, _, err := newWorld(DefaultParams(), obs, true, 5*time.Millisecond, sim.At(2*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.RunUntil(sim.At(30 * time.Second))
-		return m
-	}
+	run := func(obs Observer) *Model { return runObserved(t, obs, 30*time.Second, nil) }
 	bare := run(nil)
 	for name, obs := range map[string]Observer{
 		"filter of nil":  Filter(nil, AllKinds),

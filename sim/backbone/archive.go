@@ -224,11 +224,17 @@ func (m *Model) replayStep(r int) {
 		to = rs.buckets[rs.next+1]
 	}
 	for _, orig := range rs.events[from:to] {
-		rec := &record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r),
+		rec := &record{}
+		if m.p.ReplayNewIDs {
+			rec = m.allocRecord() // with its new id
+		}
+		id := rec.id
+		*rec = record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r),
 			lazy: orig.lazy, size: orig.size, token: orig.token}
 		rec.env.ReplayName = rs.name
 		if m.p.ReplayNewIDs {
-			m.setID(rec)
+			rec.id = id
+			rec.ownID()
 		}
 		rs.lastTime = orig.env.Time
 		if o := m.begin(KindReplayed, rec); o != nil {

@@ -51,11 +51,13 @@ type Model struct {
 	busSlots map[string]int
 	wakers   []Waker
 
+	// rIDs draws the events' ids, when records are not made ahead
+	// (alloc.go).
 	rIDs *rand.Rand
 	// The latencies, each from its own stream (draw.go).
 	latAck, latIngest, latForward, latDeliver, latInvoke *draw
-	// records serves the records of new events, allocated ahead on a
-	// goroutine (Params.DrawAhead; nil: allocated when needed).
+	// records serves the records of new events, made ahead on a
+	// goroutine with their ids (Params.DrawAhead; nil: made when needed).
 	records                 *pipeline.Ahead[*record]
 	rDup, rJitter, rArchive *rand.Rand
 
@@ -233,7 +235,6 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 		m.p.InvocationsTPS = topology.InvocationsTPSByRegion(m.region)
 	}
 	s := rng.NewStreams(p.Seed)
-	m.rIDs = s.Get("ids")
 	lat := &m.p.Latency
 	m.latAck = newDraw(lat.Ack, s.Source("latency/ack"), p.DrawAhead)
 	m.latIngest = newDraw(lat.Ingest, s.Source("latency/ingest"), p.DrawAhead)
@@ -241,8 +242,10 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	m.latDeliver = newDraw(lat.Deliver, s.Source("latency/delivery"), p.DrawAhead)
 	m.latInvoke = newDraw(lat.Invoke, s.Source("latency/invoke"), p.DrawAhead)
 	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
-	if p.DrawAhead {
-		m.records = pipeline.NewAhead(recordBatch, allocRecords)
+	if ids := s.Get("ids"); p.DrawAhead {
+		m.records = pipeline.NewAhead(recordBatch, recordMaker(ids))
+	} else {
+		m.rIDs = ids
 	}
 
 	for i := range t.Accounts {

@@ -1,10 +1,7 @@
 package backbone
 
 import (
-	"encoding/binary"
-	"math/bits"
 	"strings"
-	"unsafe"
 
 	"github.com/busdrill/busdrill/event"
 	"github.com/busdrill/busdrill/sim"
@@ -220,9 +217,8 @@ func (m *Model) validateEntry(en *event.Entry) (code, msg string) {
 // newRecord builds the envelope of an accepted entry, with a
 // deterministic version-4 UUID from the "ids" stream.
 func (m *Model) newRecord(s int, en *event.Entry) *record {
-	rec := m.allocRecord()
+	rec := m.allocRecord() // with its id
 	rec.sender, rec.replay, rec.tag, rec.at = int32(s), -1, en.Tag, m.Now()
-	m.setID(rec)
 	rec.env.DetailType = en.DetailType
 	rec.env.Source = en.Source
 	rec.env.Account = m.accounts[s].id
@@ -238,47 +234,4 @@ func (m *Model) newRecord(s int, en *event.Entry) *record {
 		rec.env.Time = en.Time
 	}
 	return rec
-}
-
-func (m *Model) setID(rec *record) {
-	hi, lo := m.rIDs.Uint64(), m.rIDs.Uint64()
-	hi = hi&^0xf000 | 0x4000         // version 4
-	lo = lo&^(0x3<<62) | (0x2 << 62) // RFC 4122 variant
-	formatID(rec, hi, lo)
-}
-
-// formatID writes the UUID of 128 bits (hi, lo) as rec's envelope id:
-// 8-4-4-4-12 lowercase hex digits, most significant first. Each 32 bits
-// become their eight digits at once (hexDigits8), a few word-wide
-// operations instead of a table lookup a digit: an id is formatted for
-// every event published, on the model's goroutine.
-func formatID(rec *record, hi, lo uint64) {
-	id := rec.id[:]
-	binary.LittleEndian.PutUint64(id[0:], hexDigits8(uint32(hi>>32)))
-	id[8] = '-'
-	d := hexDigits8(uint32(hi))
-	binary.LittleEndian.PutUint32(id[9:], uint32(d))
-	id[13] = '-'
-	binary.LittleEndian.PutUint32(id[14:], uint32(d>>32))
-	id[18] = '-'
-	d = hexDigits8(uint32(lo >> 32))
-	binary.LittleEndian.PutUint32(id[19:], uint32(d))
-	id[23] = '-'
-	binary.LittleEndian.PutUint32(id[24:], uint32(d>>32))
-	binary.LittleEndian.PutUint64(id[28:], hexDigits8(uint32(lo)))
-	rec.env.ID = unsafe.String(&rec.id[0], len(rec.id))
-}
-
-// hexDigits8 returns the eight lowercase hex digits of x, most
-// significant first, as the bytes of a little-endian word: each nibble
-// is spread to a byte of its own, then turned into its digit, '0'+n or
-// 'a'+n-10, all eight at once.
-func hexDigits8(x uint32) uint64 {
-	v := uint64(x)
-	v = (v | v<<16) & 0x0000ffff0000ffff
-	v = (v | v<<8) & 0x00ff00ff00ff00ff
-	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f // byte i holds nibble i, least significant first
-	v = bits.ReverseBytes64(v)
-	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101 // 1 where the nibble is 10 or more
-	return v + 0x3030303030303030 + letters*('a'-'9'-1)
 }

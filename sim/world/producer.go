@@ -84,7 +84,7 @@ func (p *producer) Wake(now sim.Time, _ int64) {
 		e.DetailBytes = max(e.DetailBytes, w.maxRequestBytes+1)
 		e.Tag = 0 // no longer the factory's detail (see Factory.Entry)
 	}
-	c.publishOne(now, e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(a.At)})
+	c.publishOne(now, &e, sent{journey: a.Index, step: int8(loadgen.OrderCreated), order: true, intended: sim.At(a.At)})
 	w.retireIfIdle(a.Index)
 	p.next()
 }

@@ -63,7 +63,7 @@ func (s *service) onSuccess(c *backbone.HandlerCall) {
 	if !publishes || !known {
 		return
 	}
-	e := s.pub.Entry
+	e := &s.pub.Entry // Run's, spent once published
 	if e.DetailLazy {
 		e.DetailToken = detailToken(jid, loadgen.Kind(s.pub.Step))
 	}

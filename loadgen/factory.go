@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -172,8 +171,7 @@ type Factory struct {
 
 	payloadKey [2]uint64
 	ordersKey  uint64
-	pcg        *rand.PCG
-	r          *rand.Rand
+	sizer      Sizer     // draws payload sizes (sizer.go)
 	sizes      sizeMemo  // recent orders' payload sizes (sizememo.go)
 	head       []byte    // IsDetail's scratch
 	slabs      [3][]byte // detailBuf's current slab, by kind
@@ -225,8 +223,7 @@ func NewFactory(cfg FactoryConfig, streams rng.Streams) (*Factory, error) {
 	f.payloadKey = [2]uint64{p.Uint64(), p.Uint64()}
 	f.ordersKey = streams.Get(StreamOrders).Uint64()
 	f.origins = newOrigins(cfg.Origins, cfg.RoundRobin, streams.Get(StreamOrigins).Uint64())
-	f.pcg = rand.NewPCG(0, 0)
-	f.r = rand.New(f.pcg)
+	f.sizer = newSizer(f.payloadKey, cfg.Payload)
 	return f, nil
 }
 
@@ -257,11 +254,17 @@ func (f *Factory) size(i uint64) int {
 	if n, ok := f.sizes.get(i); ok {
 		return n
 	}
-	f.pcg.Seed(hashIndex(f.payloadKey[0], i), hashIndex(f.payloadKey[1], i))
-	n := sizeOf(f.cfg.Payload.Sample(f.r))
+	n := f.sizer.Size(i)
 	f.sizes.put(i, n)
 	return n
 }
+
+// RememberSize tells f that order i's payload size is size, as a Sizer of
+// f's drew it (ahead of the order, on another goroutine): the order's
+// next Order call need not draw it. A size that is not the Sizer's would
+// change the order; a size remembered is still forgotten as recent
+// orders' sizes are (sizememo.go).
+func (f *Factory) RememberSize(i uint64, size int) { f.sizes.put(i, size) }
 
 // maxOrderBytes caps a drawn size (1 TiB): far beyond any limit, and far
 // from overflowing the arithmetic of sizes.

@@ -63,15 +63,16 @@ func TestResultsAreByteIdentical(t *testing.T) {
 }
 
 // TestConcurrentMeasureIsByteIdentical: the measurement applied on a
-// goroutine of its own and the latencies drawn ahead on theirs
-// (Options.Concurrent) give the same results.json as both done on the
-// model's goroutine, under GOMAXPROCS 1 and 2, for scenarios
+// goroutine of its own, and the latencies, records and arrivals made
+// ahead on theirs (Options.Concurrent), give the same results.json as all
+// done on the model's goroutine, under GOMAXPROCS 1 and 2, for scenarios
 // that exercise every kind of note (faults, quota changes, replays,
-// producers giving up, duplicates, retirement).
+// producers giving up, duplicates, retirement) and Poisson arrivals with
+// drawn payload sizes (reference).
 func TestConcurrentMeasureIsByteIdentical(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, name := range []string{"throttle-storm", "disabled-rule-replay", "duplicates-event-id", "dlq-redrive",
-		"autonomous-subsystems", "poison-orders", "stalled-consumer", "partial-failures"} {
+		"autonomous-subsystems", "poison-orders", "stalled-consumer", "partial-failures", "reference"} {
 		t.Run(name, func(t *testing.T) {
 			run := func(concurrent bool) []byte {
 				sc, err := scenarios.Builtin(name)

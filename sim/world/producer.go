@@ -14,9 +14,10 @@ import (
 // schedule and publishes each order's Order.Created as its origin account,
 // through that account's client (retries and resends included).
 type producer struct {
-	w       *world
-	id      int
-	pending loadgen.Arrival
+	w        *world
+	id       int
+	arrivals *arrivals
+	pending  loadgen.Arrival
 	// reached counts the arrivals taken from the schedule (the pending
 	// one included); exhausted is set when the schedule has no arrival
 	// left in the traffic window.
@@ -30,7 +31,7 @@ func (p *producer) next() {
 		p.exhausted = true
 		return
 	}
-	a, ok := p.w.sched.Next()
+	a, ok := p.arrivals.next(p.w.factory)
 	if !ok || sim.At(a.At) >= p.w.traffic {
 		p.exhausted = true
 		return

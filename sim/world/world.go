@@ -46,8 +46,9 @@ type Options struct {
 	// Concurrent runs the measurement (measure.go: the recorder and what
 	// computes its calls) on a goroutine of its own, fed the model
 	// side's notes in order (internal/pipeline), and has the model draw
-	// its hop latencies and run times ahead on goroutines of their own
-	// (backbone.Params.DrawAhead): on two cores both overlap the model.
+	// its hop latencies, run times and records, and the producer its
+	// arrivals (arrivals.go), ahead on goroutines of their own
+	// (backbone.Params.DrawAhead): on two cores all overlap the model.
 	// The results are the same either way.
 	Concurrent bool
 
@@ -259,7 +260,8 @@ const stopCheckEvents = 1 << 14
 // virtual second at a time (progress), and in slices of stopCheckEvents
 // events within a second (interrupts).
 func (w *world) run() {
-	p := &producer{w: w}
+	p := &producer{w: w, arrivals: newArrivals(w.sched, w.factory.Sizer(), w.opts.Concurrent)}
+	defer p.arrivals.close()
 	w.producer = p
 	p.id = w.model.AddWaker(p)
 	p.next()

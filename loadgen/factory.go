@@ -168,6 +168,8 @@ type Factory struct {
 	runID string
 	types [3]EventType
 	dtEsc [3]string
+	// headFixed[k] is headBound's part of kind k that no order changes.
+	headFixed [3]int
 
 	payloadKey [2]uint64
 	ordersKey  uint64
@@ -218,6 +220,7 @@ func NewFactory(cfg FactoryConfig, streams rng.Streams) (*Factory, error) {
 	f.types = [3]EventType{cfg.OrderCreated, cfg.DeliveryUpdated, cfg.OrderUpdated}
 	for i, t := range f.types {
 		f.dtEsc[i] = escape(t.DetailType)
+		f.headFixed[i] = f.headFixedBound(Kind(i))
 	}
 	p := streams.Get(StreamPayload)
 	f.payloadKey = [2]uint64{p.Uint64(), p.Uint64()}
@@ -340,8 +343,14 @@ func (f *Factory) LazyEntry(o *Order, k Kind) event.Entry {
 }
 
 // DetailSize is the length of the detail of kind k for o (AppendDetail's),
-// without building it: its head's length is worked out (headLen).
+// without building it. The padding makes it o.Size whenever the head and
+// closing fit in that (usually, by far): a bound of the head's length
+// (headBound) tells so in a few operations; otherwise the head's length
+// is worked out (headLen).
 func (f *Factory) DetailSize(o *Order, k Kind) int {
+	if o.Size >= f.headBound(o, k)+len(closing) {
+		return o.Size
+	}
 	head := f.headLen(o, k)
 	return head + f.padding(o, head) + len(closing)
 }
@@ -461,6 +470,44 @@ func (f *Factory) headLen(o *Order, k Kind) int {
 	case OrderCreated:
 		n += len(headCustomer) + max(customerDigits, decimalDigits(o.Customer)) + len(headItems)
 		n += o.Items*itemLen + max(o.Items-1, 0) + len(headItemsEnd)
+	case DeliveryUpdated:
+		n += len(headDeliveryID) + id + len(headScheduled)
+	default:
+		n += len(headOrderStatus)
+	}
+	return n
+}
+
+// headBound is at least headLen(o, k), for any order: its numbers at
+// their widest, its origin escaped at its longest (six bytes a byte, and
+// the quotes). f.headFixed holds the parts that depend on k alone.
+func (f *Factory) headBound(o *Order, k Kind) int {
+	n := f.headFixed[k] + 6*len(o.Origin) + 2
+	if k == OrderCreated {
+		if o.Items > maxBoundItems {
+			return math.MaxInt // no bound worth having: work it out
+		}
+		n += max(o.Items, 0) * (itemLen + 1)
+	}
+	return n
+}
+
+// maxBoundItems keeps headBound's arithmetic far from overflowing: an
+// Order may be built by hand with any item count.
+const maxBoundItems = 1 << 32
+
+// headFixedBound returns headBound's part of kind k that does not depend on
+// the order: headLen's terms, each number at its widest (an index or a
+// customer of 20 digits, a time of 19 and a sign).
+func (f *Factory) headFixedBound(k Kind) int {
+	const widest = 20
+	id := len(JourneyPrefix) + max(idDigits, widest)
+	n := len(headRunID) + len(f.runID) + len(headJourneyID) + id + len(headIntended) + 1 + widest
+	n += len(headIdemKey) + len(f.runID) + 1 + id + 1 + len(f.dtEsc[k]) + len(headOrigin)
+	n += len(headOrderID) + id
+	switch k {
+	case OrderCreated:
+		n += len(headCustomer) + max(customerDigits, widest) + len(headItems) + len(headItemsEnd)
 	case DeliveryUpdated:
 		n += len(headDeliveryID) + id + len(headScheduled)
 	default:

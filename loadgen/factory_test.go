@@ -364,3 +364,50 @@ func TestHeadLen(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadBound: headBound is never below the head's length, whatever the
+// order: widest numbers, escaped or unknown origins, many items.
+func TestHeadBound(t *testing.T) {
+	cfg := baseConfig()
+	cfg.RunID = `run "q" \ é`
+	cfg.MaxItems = 9
+	cfg.Origins = []Origin{{Account: `orders "x"`, Weight: 1}, {Account: "o2", Weight: 2}}
+	f := mustFactory(t, cfg, 11)
+	for _, idx := range []uint64{0, 9, 10, 999_999_999_999, 1<<64 - 1} {
+		for _, at := range []time.Duration{0, -1, math.MinInt64, math.MaxInt64} {
+			base := f.Order(Arrival{Index: idx, At: at})
+			for _, origin := range []string{base.Origin, "", "\x00\x01\"\\<>&\u2028", strings.Repeat("é", 40)} {
+				for _, items := range []int{0, 1, 9, 1000} {
+					for _, customer := range []uint64{0, 1<<64 - 1} {
+						o := base
+						o.Origin, o.Items, o.Customer = origin, items, customer
+						for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+							if b, n := f.headBound(&o, k), len(f.appendHead(nil, &o, k)); b < n {
+								t.Fatalf("order %+v, %v: bound %d below the head's %d bytes", o, k, b, n)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDetailSize: DetailSize is the length of the detail built, for sizes
+// below, around and above the head's length (its bound's shortcut and
+// the worked-out path).
+func TestDetailSize(t *testing.T) {
+	f := mustFactory(t, baseConfig(), 3)
+	for i := uint64(0); i < 50; i++ {
+		o := f.Order(Arrival{Index: i * 7919, At: time.Duration(i) * time.Hour})
+		for _, k := range []Kind{OrderCreated, DeliveryUpdated, OrderUpdated} {
+			bound := f.headBound(&o, k) + len(closing)
+			for _, size := range []int{0, 1, bound - 200, bound - 1, bound, bound + 1, 4096} {
+				o.Size = size
+				if got, want := f.DetailSize(&o, k), len(f.AppendDetail(nil, &o, k)); got != want {
+					t.Fatalf("order %d, %v, size %d: DetailSize %d, detail %d bytes", i, k, size, got, want)
+				}
+			}
+		}
+	}
+}

@@ -115,7 +115,8 @@ func (m *measure) observed(n *note) {
 			m.rec.Expect(sender, c)
 		}
 	case backbone.KindIngested:
-		// The model side sent only arrivals at the traffic bus.
+		// The model side sent only Order.Created's arrivals at the
+		// traffic bus.
 		if jid, ok := m.journeyOf(n, loadgen.OrderCreated); ok {
 			m.journeys.Reached(jid, n.t)
 		}

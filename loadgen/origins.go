@@ -60,6 +60,9 @@ func newOrigins(os []Origin, roundRobin bool, key uint64) origins {
 // pick returns the origin of order i: round-robin by index, or a weighted
 // draw from a uniform number hashed from the stream key and the index.
 func (o *origins) pick(i uint64) string {
+	if len(o.names) == 1 {
+		return o.names[0] // the only choice, whatever the draw
+	}
 	if o.roundRobin {
 		return o.names[i%uint64(len(o.names))]
 	}

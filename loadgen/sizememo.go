@@ -10,12 +10,14 @@ package loadgen
 // indexed by the order's index. An index not (or no longer) in it is
 // drawn again: the answer is the same either way, only its cost differs.
 //
-// The table holds 8,192 orders (128 KiB): a journey's three events come
+// The table holds 65,536 orders (1 MiB): a journey's three events come
 // within its order's lifetime, and at a launch-day rate of about 2,000
-// orders/s, four seconds of orders fit.
+// orders/s, half a minute of orders fit. At 8,192 (four seconds) the
+// million benchmark, whose delivery service takes five seconds, drew
+// nearly every size twice more: its services' sizes were all forgotten.
 
 // sizeMemoSlots is the number of sizes remembered: a power of two.
-const sizeMemoSlots = 1 << 13
+const sizeMemoSlots = 1 << 16
 
 // sizeMemo is a direct-mapped cache of payload sizes by order index. The
 // zero value is empty; its table is allocated on first use.

@@ -145,7 +145,7 @@ func TestNoObserverWrapped(t *testing.T) {
 		"filter of func": Filter(ObserverFunc(nil), AllKinds),
 	} {
 		m := run(obs)
-		if m.want != 0 || m.observe != nil {
+		if m.want != 0 || m.obs != nil {
 			t.Errorf("%s: the model observes (kinds %b)", name, m.want)
 		}
 		if m.Processed() != bare.Processed() || m.Now() != bare.Now() {

@@ -28,9 +28,9 @@ type Model struct {
 	epoch   time.Time
 
 	eng sim.Engine[ev]
-	// observe delivers an observation to the observer (see observerFunc);
-	// nil when there is none.
-	observe func(*Observation)
+	// obs receives the observations (see observerOf); nil when there is
+	// no observer.
+	obs Observer
 	// want are the kinds obs wants (see Selective): the others are not
 	// built (nor hopped ingestions, with OmitsHops).
 	want KindSet
@@ -217,7 +217,7 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	}
 	p.fill()
 	m := &Model{p: p, topo: t, router: router, names: topology.NewIndex(t), roles: map[string]int{}, holds: p.Holds}
-	if m.observe = observerFunc(obs); m.observe != nil {
+	if m.obs = observerOf(obs); m.obs != nil {
 		m.want = kindsOf(obs)
 	}
 	m.epoch = p.Epoch
@@ -513,7 +513,7 @@ func (m *Model) begin(k Kind, rec *record) *Observation {
 
 func (m *Model) emit(o *Observation) {
 	if o != nil {
-		m.observe(o)
+		m.obs.Observe(o)
 	}
 }
 

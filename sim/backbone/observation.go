@@ -240,12 +240,13 @@ type filtered struct {
 
 func (f filtered) Kinds() KindSet { return f.kinds }
 
-// observerFunc returns the function that delivers an observation to obs,
-// unwrapped: without Filter's wrapper (kinds are the model's to check,
-// kindsOf) and ObserverFunc's method, so that each observation costs one
-// indirect call, not three. It returns nil when there is no observer
-// (obs, or the one it filters, is nil).
-func observerFunc(obs Observer) func(*Observation) {
+// observerOf returns the observer that receives obs's observations,
+// unwrapped from Filter (kinds are the model's to check, kindsOf), so
+// that each observation costs the model one call through an interface
+// (an observer with an Observe method of its own, as the simulator's
+// world has, is called straight away). It returns nil when there is no
+// observer: obs, the one it filters, or its ObserverFunc is nil.
+func observerOf(obs Observer) Observer {
 	for {
 		switch o := obs.(type) {
 		case nil:
@@ -253,9 +254,12 @@ func observerFunc(obs Observer) func(*Observation) {
 		case filtered:
 			obs = o.Observer
 		case ObserverFunc:
+			if o == nil {
+				return nil
+			}
 			return o
 		default:
-			return obs.Observe
+			return obs
 		}
 	}
 }

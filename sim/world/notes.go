@@ -96,9 +96,11 @@ const (
 // the memory; 4,096 ran 1.03x (all measured with notes of 120 bytes).
 const notesBatch = 8192
 
-// observe is the model's observer: it notes the observations the
-// measurement uses (observed), with the fields it reads.
-func (w *world) observe(o *backbone.Observation) {
+// Observe makes the world the model's observer (backbone.Observer): it
+// notes the observations the measurement uses (observed), with the
+// fields it reads. A method of the world's own, so the model calls it
+// straight through the interface.
+func (w *world) Observe(o *backbone.Observation) {
 	if o.Kind == backbone.KindIngested && (o.Bus != w.trafficBus || o.Env == nil ||
 		o.Env.DetailType != w.factory.Type(loadgen.OrderCreated).DetailType) {
 		// The measure uses only an Order.Created's arrival at the traffic

@@ -11,7 +11,7 @@ import (
 // observed are the kinds of observation the measurement uses: the model
 // does not build the others (rule matches, handler starts and failures,
 // retries, drops) unless a trace is written. What the world does with
-// them is in notes.go (observe) and measure.go (observed).
+// them is in notes.go (Observe) and measure.go (observed).
 // Of the ingestions it uses only an order's arrival at the traffic bus,
 // never a hop (backbone.OmitsHops).
 var observed = backbone.KindsOf(backbone.KindPublishAccepted, backbone.KindIngested,

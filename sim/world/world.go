@@ -203,7 +203,7 @@ func build(opts Options) (*world, error) {
 		}
 	}
 
-	var obs backbone.Observer = backbone.Filter(backbone.ObserverFunc(w.observe), observed)
+	var obs backbone.Observer = backbone.Filter(w, observed)
 	if opts.Trace != nil {
 		w.trace = backbone.NewTraceWriter(opts.Trace)
 		obs = backbone.Multi(obs, w.trace)

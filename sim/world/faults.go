@@ -231,12 +231,12 @@ var _ chaos.Actuator = (*faults)(nil)
 // producerDuplicates: a producer-timeout duplicate resends an accepted
 // entry after the client's timeout, as a client that never saw the
 // response does: same business key, new event id.
-func (w *world) producerDuplicates(now sim.Time, c *client, e event.Entry, m sent) {
+func (w *world) producerDuplicates(now sim.Time, c *client, e *event.Entry, m sent) {
 	if w.faults.hit(now.Duration(), chaos.KindDuplicate, "producer-timeout") == nil {
 		return
 	}
 	m.order = false // the journey's send and ack were counted once
-	c.later(now.Add(ambiguousTimeout), &request{entries: []event.Entry{e}, meta: []sent{m}})
+	c.later(now.Add(ambiguousTimeout), &request{entries: []event.Entry{*e}, meta: []sent{m}})
 }
 
 // attachPoison makes handler h fail on the orders a poison fault marked.

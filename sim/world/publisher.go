@@ -232,7 +232,7 @@ func (c *client) accepted(now sim.Time, req *request, i int, ackAt sim.Time) {
 	if m.order {
 		w.orderAccepted(m.journey, ackAt)
 	}
-	w.producerDuplicates(now, c, req.entries[i], m)
+	w.producerDuplicates(now, c, &req.entries[i], m)
 }
 
 // giveUp counts an entry the producer will not send again: its nominal

@@ -58,6 +58,20 @@ func (a *Ahead[T]) Next() T {
 	return v
 }
 
+// Batch returns the next values of the sequence: those of the batch at
+// hand not served yet, or the next batch when all of it was, and counts
+// them served (Position). A consumer that keeps them and its place in
+// them serves each from its own memory, without Next's reads through the
+// Ahead. They are valid until the next call to Batch or Next.
+func (a *Ahead[T]) Batch() []T {
+	if a.i == len(a.cur) {
+		a.advance()
+	}
+	b := a.cur[a.i:]
+	a.i = len(a.cur)
+	return b
+}
+
 func (a *Ahead[T]) advance() {
 	if a.cur != nil {
 		a.spent <- a.cur // never blocks: AheadDepth batches in all

@@ -94,3 +94,39 @@ func TestAheadCloseUnused(t *testing.T) {
 	a.Close()
 	<-a.done
 }
+
+// TestAheadBatch: Batch serves the rest of the batch at hand, or the next
+// batch, counted as taken (Position); mixed with Next, the values come in
+// the sequence's order, none twice and none skipped.
+func TestAheadBatch(t *testing.T) {
+	for _, size := range []int{1, 3, 64} {
+		next := 0
+		a := NewAhead(size, func(b []int) {
+			for i := range b {
+				b[i] = next
+				next++
+			}
+		})
+		var got []int
+		for step := 0; len(got) < 1000; step++ {
+			if step%3 == 0 {
+				got = append(got, a.Next())
+				continue
+			}
+			b := a.Batch()
+			if len(b) == 0 || len(b) > size {
+				t.Fatalf("size %d: a batch of %d values", size, len(b))
+			}
+			got = append(got, b...)
+			if batches, taken := a.Position(); taken != size || (batches-1)*size+taken != len(got) {
+				t.Fatalf("size %d: after %d values, position (%d, %d)", size, len(got), batches, taken)
+			}
+		}
+		a.Close()
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("size %d: value %d is %d", size, i, v)
+			}
+		}
+	}
+}

@@ -23,6 +23,11 @@ import (
 // drawing ahead at any time and put the stream where drawing each value
 // when needed would have left it, and other draws may then share it.
 type draw struct {
+	// buf[i:] are the values drawn ahead and not served yet
+	// (pipeline.Ahead's Batch), served from here: a draw then reads the
+	// draw's own memory, not the Ahead's through one more pointer.
+	buf   []time.Duration
+	i     int
 	d     rng.Dist
 	src   *rand.PCG
 	r     *rand.Rand // draws from src
@@ -62,10 +67,21 @@ func newDraw(d rng.Dist, src *rand.PCG, ahead bool) *draw {
 
 // next returns the stream's next latency.
 func (x *draw) next() time.Duration {
-	if x.ahead != nil {
-		return x.ahead.Next()
+	if x.i < len(x.buf) {
+		v := x.buf[x.i]
+		x.i++
+		return v
 	}
-	return rng.Duration(x.d, x.r)
+	return x.nextSlow()
+}
+
+// nextSlow draws a value now, or takes the next batch drawn ahead.
+func (x *draw) nextSlow() time.Duration {
+	if x.ahead == nil {
+		return rng.Duration(x.d, x.r)
+	}
+	x.buf, x.i = x.ahead.Batch(), 1
+	return x.buf[0]
 }
 
 // settle stops drawing ahead, if the draw does, and leaves x.r where
@@ -76,8 +92,9 @@ func (x *draw) settle() {
 		return
 	}
 	batches, taken := x.ahead.Position()
-	x.ahead.Close() // the goroutine has ended: starts is ours to read
-	x.ahead = nil
+	taken -= len(x.buf) - x.i // taken from the Ahead, not served yet
+	x.ahead.Close()           // the goroutine has ended: starts is ours to read
+	x.ahead, x.buf, x.i = nil, nil, 0
 	if batches == 0 {
 		return // nothing served: src never moved
 	}

@@ -58,7 +58,11 @@ type Model struct {
 	latAck, latIngest, latForward, latDeliver, latInvoke *draw
 	// records serves the records of new events, made ahead on a
 	// goroutine with their ids (Params.DrawAhead; nil: made when needed).
-	records                 *pipeline.Ahead[*record]
+	records *pipeline.Ahead[*record]
+	// recordBuf[recordsAt:] are the records made ahead and not used yet
+	// (the Ahead's Batch, served here as draw serves its values).
+	recordBuf               []*record
+	recordsAt               int
 	rDup, rJitter, rArchive *rand.Rand
 
 	fault faults // fault hooks' state (faults.go)

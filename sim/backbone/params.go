@@ -22,8 +22,9 @@ type Params struct {
 	// handler's run times are drawn ahead only while its failure
 	// probability is 0 (failure draws share their stream; setting one
 	// stops drawing ahead where the model had got to). It also has a
-	// goroutine allocate the records of events ahead (alloc.go). A model
-	// that draws ahead must be closed (Model.Close) to end them.
+	// goroutine make the records of events ahead, with their event ids
+	// (alloc.go). A model that draws ahead must be closed (Model.Close)
+	// to end them.
 	DrawAhead bool
 	// Details, when set, lets the model keep the events waiting in a
 	// handler's backlog without their detail bytes (memory only: see

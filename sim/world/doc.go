@@ -23,9 +23,11 @@
 // (TestConcurrentMeasureIsByteIdentical, under GOMAXPROCS 1 and 2). The
 // model side reads the measure's state only after the pipeline is synced:
 // at the end of the run, and for each Options.Sample. Options.Concurrent
-// also has the model draw its hop latencies and handler run times ahead,
-// on goroutines of their own (backbone.Params.DrawAhead): the same values
-// in the same order.
+// also has the model draw its hop latencies and handler run times, and
+// make its records with their event ids, ahead on goroutines of their own
+// (backbone.Params.DrawAhead), and the producer take its arrivals with
+// their orders' payload sizes ahead (arrivals.go): the same values in the
+// same order.
 //
 // # How a journey is followed
 //

@@ -344,15 +344,21 @@ func TestLazyEntry(t *testing.T) {
 	}
 }
 
-// TestHeadLen: the worked-out length of a detail's head is the length of
-// the head written, for every kind, index (past the padded width too),
-// time, origin and item count.
-func TestHeadLen(t *testing.T) {
+// escapingFactory is a factory whose run id and origins need escaping in
+// JSON, with up to 9 items an order: the heads' lengths tests.
+func escapingFactory(t *testing.T) *Factory {
 	cfg := baseConfig()
 	cfg.RunID = `run "q" \ é`
 	cfg.MaxItems = 9
 	cfg.Origins = []Origin{{Account: `orders "x"`, Weight: 1}, {Account: "o2", Weight: 2}}
-	f := mustFactory(t, cfg, 11)
+	return mustFactory(t, cfg, 11)
+}
+
+// TestHeadLen: the worked-out length of a detail's head is the length of
+// the head written, for every kind, index (past the padded width too),
+// time, origin and item count.
+func TestHeadLen(t *testing.T) {
+	f := escapingFactory(t)
 	for _, idx := range []uint64{0, 9, 10, 42, 999_999_999_999, 1_000_000_000_000, 1<<64 - 1} {
 		for _, at := range []time.Duration{0, 1, 9 * ms, 123456789 * time.Second} {
 			o := f.Order(Arrival{Index: idx, At: at})
@@ -368,11 +374,7 @@ func TestHeadLen(t *testing.T) {
 // TestHeadBound: headBound is never below the head's length, whatever the
 // order: widest numbers, escaped or unknown origins, many items.
 func TestHeadBound(t *testing.T) {
-	cfg := baseConfig()
-	cfg.RunID = `run "q" \ é`
-	cfg.MaxItems = 9
-	cfg.Origins = []Origin{{Account: `orders "x"`, Weight: 1}, {Account: "o2", Weight: 2}}
-	f := mustFactory(t, cfg, 11)
+	f := escapingFactory(t)
 	for _, idx := range []uint64{0, 9, 10, 999_999_999_999, 1<<64 - 1} {
 		for _, at := range []time.Duration{0, -1, math.MinInt64, math.MaxInt64} {
 			base := f.Order(Arrival{Index: idx, At: at})

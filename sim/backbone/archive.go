@@ -224,9 +224,11 @@ func (m *Model) replayStep(r int) {
 		to = rs.buckets[rs.next+1]
 	}
 	for _, orig := range rs.events[from:to] {
-		rec := &record{}
+		var rec *record
 		if m.p.ReplayNewIDs {
 			rec = m.allocRecord() // with its new id
+		} else {
+			rec = new(record)
 		}
 		id := rec.id
 		*rec = record{env: orig.env, tag: orig.tag, at: m.Now(), sender: orig.sender, replay: int32(r),

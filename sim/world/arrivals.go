@@ -13,7 +13,8 @@ import (
 // the producer hands the size to the factory with the arrival. The
 // exponential draw of a Poisson arrival and the log-normal draw of a size
 // leave the model's goroutine; the arrivals and the orders are the ones
-// the producer would have made itself (TestConcurrentMeasureIsByteIdentical).
+// the producer would have made itself (TestArrivalsAheadAreTheSchedule,
+// TestConcurrentMeasureIsByteIdentical).
 // Arrivals taken ahead and never served (at most the batches in
 // circulation) change nothing.
 type arrivals struct {
@@ -29,12 +30,12 @@ type plannedArrival struct {
 	size int
 }
 
-// arrivalBatch is how many arrivals a batch holds: 32 KiB, about ten
-// seconds of traffic at the million benchmark's rate.
+// arrivalBatch is how many arrivals a batch holds: 32 KiB, 0.6 s of
+// traffic at the million benchmark's rate (a hand-over per batch).
 const arrivalBatch = 1024
 
 // newArrivals returns the arrivals of sched, taken ahead with their sizes
-// from sizer (nil: the orders have no size) when ahead; Close must be
+// from sizer (nil: the orders have no size) when ahead; close must be
 // called then.
 func newArrivals(sched *loadgen.Schedule, sizer *loadgen.Sizer, ahead bool) *arrivals {
 	if !ahead {

@@ -120,8 +120,7 @@ func (c *client) busName(bus string) string {
 // event of a journey passes here.
 func (c *client) publishOne(now sim.Time, e *event.Entry, m sent) {
 	req := &c.one
-	req.entries, req.meta = append(req.entries[:0], *e), append(req.meta[:0], m)
-	req.attempt, req.resends, req.retried = 0, 0, false
+	*req = request{entries: append(req.entries[:0], *e), meta: append(req.meta[:0], m)}
 	c.publish(now, req)
 	req.entries[0] = event.Entry{} // let the detail go
 }

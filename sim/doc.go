@@ -41,7 +41,12 @@
 //
 //   - no time.Now, time.Sleep or timers: use [Engine.Now];
 //   - no global math/rand: draw from named streams (package rng);
-//   - no goroutines: the engine is single-threaded by construction;
+//   - no goroutines: the engine is single-threaded by construction. The
+//     one exception is internal/pipeline, whose goroutines do work that
+//     cannot change what the model sees: an Ahead makes the next values
+//     of a sequence nothing else draws from (latencies, records, arrivals),
+//     and a Pipe applies, in order, what the model side wrote (the
+//     measure); with or without them the results are byte-identical;
 //   - never let map iteration order reach behaviour or output: iterate
 //     sorted keys or slices;
 //   - no float accumulation of time: compute instants in integer ns.

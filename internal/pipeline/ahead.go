@@ -37,7 +37,18 @@ const AheadDepth = 3
 // NewAhead returns an Ahead of the values fill makes, in batches of size,
 // on a goroutine it starts (and Close ends).
 func NewAhead[T any](size int, fill func([]T)) *Ahead[T] {
-	a := &Ahead[T]{fill: fill}
+	a := new(Ahead[T])
+	a.Start(size, fill)
+	return a
+}
+
+// Start makes a, a zero Ahead, serve the values fill makes, in batches of
+// size, on a goroutine it starts (and Close ends). An Ahead kept by value
+// in its consumer's struct and started there serves a value from the
+// consumer's own memory, one pointer nearer than through NewAhead's: what
+// a consumer on a hot path wants. It must not be copied once started.
+func (a *Ahead[T]) Start(size int, fill func([]T)) {
+	a.fill = fill
 	a.ready = make(chan []T, AheadDepth)
 	a.spent = make(chan []T, AheadDepth)
 	a.quit, a.done = make(chan struct{}), make(chan struct{})
@@ -45,8 +56,11 @@ func NewAhead[T any](size int, fill func([]T)) *Ahead[T] {
 		a.spent <- make([]T, max(size, 1))
 	}
 	go a.produce()
-	return a
 }
+
+// Started reports whether a serves values: started, and not closed since
+// and reset to its zero value.
+func (a *Ahead[T]) Started() bool { return a.fill != nil }
 
 // Next returns the next value of the sequence.
 func (a *Ahead[T]) Next() T {
@@ -56,20 +70,6 @@ func (a *Ahead[T]) Next() T {
 	v := a.cur[a.i]
 	a.i++
 	return v
-}
-
-// Batch returns the next values of the sequence: those of the batch at
-// hand not served yet, or the next batch when all of it was, and counts
-// them served (Position). A consumer that keeps them and its place in
-// them serves each from its own memory, without Next's reads through the
-// Ahead. They are valid until the next call to Batch or Next.
-func (a *Ahead[T]) Batch() []T {
-	if a.i == len(a.cur) {
-		a.advance()
-	}
-	b := a.cur[a.i:]
-	a.i = len(a.cur)
-	return b
 }
 
 func (a *Ahead[T]) advance() {
@@ -106,8 +106,12 @@ func (a *Ahead[T]) produce() {
 }
 
 // Close ends the Ahead's goroutine and waits for it; Next must not be
-// called after. Closing twice does nothing.
+// called after. Closing twice, or closing an Ahead never started, does
+// nothing.
 func (a *Ahead[T]) Close() {
+	if a.quit == nil {
+		return
+	}
 	select {
 	case <-a.quit:
 	default:

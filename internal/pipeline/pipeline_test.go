@@ -95,38 +95,37 @@ func TestAheadCloseUnused(t *testing.T) {
 	<-a.done
 }
 
-// TestAheadBatch: Batch serves the rest of the batch at hand, or the next
-// batch, counted as taken (Position); mixed with Next, the values come in
-// the sequence's order, none twice and none skipped.
-func TestAheadBatch(t *testing.T) {
-	for _, size := range []int{1, 3, 64} {
-		next := 0
-		a := NewAhead(size, func(b []int) {
-			for i := range b {
-				b[i] = next
-				next++
-			}
-		})
-		var got []int
-		for step := 0; len(got) < 1000; step++ {
-			if step%3 == 0 {
-				got = append(got, a.Next())
-				continue
-			}
-			b := a.Batch()
-			if len(b) == 0 || len(b) > size {
-				t.Fatalf("size %d: a batch of %d values", size, len(b))
-			}
-			got = append(got, b...)
-			if batches, taken := a.Position(); taken != size || (batches-1)*size+taken != len(got) {
-				t.Fatalf("size %d: after %d values, position (%d, %d)", size, len(got), batches, taken)
-			}
+// TestAheadStartInPlace: a zero Ahead, kept by value, is not started and
+// closes as a no-op; started in place, it serves the sequence; closed and
+// reset, it is not started again.
+func TestAheadStartInPlace(t *testing.T) {
+	var holder struct {
+		before int
+		a      Ahead[int]
+	}
+	a := &holder.a
+	if a.Started() {
+		t.Fatal("a zero Ahead is started")
+	}
+	a.Close() // nothing to end
+	next := 0
+	a.Start(3, func(b []int) {
+		for i := range b {
+			b[i] = next
+			next++
 		}
-		a.Close()
-		for i, v := range got {
-			if v != i {
-				t.Fatalf("size %d: value %d is %d", size, i, v)
-			}
+	})
+	if !a.Started() {
+		t.Fatal("not started after Start")
+	}
+	for i := range 100 {
+		if v := a.Next(); v != i {
+			t.Fatalf("value %d is %d", i, v)
 		}
+	}
+	a.Close()
+	*a = Ahead[int]{}
+	if a.Started() {
+		t.Fatal("started after Close and reset")
 	}
 }

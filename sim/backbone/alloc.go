@@ -40,13 +40,8 @@ func newIDRecord(ids *rand.Rand) *record {
 // allocRecord returns a new record, zeroed but for its new id (see
 // above): the record of a new event, or of a replayed one given a new id.
 func (m *Model) allocRecord() *record {
-	if m.recordsAt < len(m.recordBuf) {
-		m.recordsAt++
-		return m.recordBuf[m.recordsAt-1]
-	}
-	if m.records != nil {
-		m.recordBuf, m.recordsAt = m.records.Batch(), 1
-		return m.recordBuf[0]
+	if m.records.Started() {
+		return m.records.Next()
 	}
 	return newIDRecord(m.rIDs)
 }

@@ -23,15 +23,13 @@ import (
 // drawing ahead at any time and put the stream where drawing each value
 // when needed would have left it, and other draws may then share it.
 type draw struct {
-	// buf[i:] are the values drawn ahead and not served yet
-	// (pipeline.Ahead's Batch), served from here: a draw then reads the
-	// draw's own memory, not the Ahead's through one more pointer.
-	buf   []time.Duration
-	i     int
-	d     rng.Dist
-	src   *rand.PCG
-	r     *rand.Rand // draws from src
-	ahead *pipeline.Ahead[time.Duration]
+	d   rng.Dist
+	src *rand.PCG
+	r   *rand.Rand // draws from src
+	// ahead draws ahead, kept in the draw's own memory (Ahead.Start):
+	// a value drawn ahead is read one pointer nearer than through a
+	// separate Ahead, on every hop of every event.
+	ahead pipeline.Ahead[time.Duration]
 	// starts[k%AheadDepth] is the copy's state before it drew batch k
 	// (from 0): the batch being served is never overwritten (see
 	// pipeline.Ahead).
@@ -54,7 +52,7 @@ func newDraw(d rng.Dist, src *rand.PCG, ahead bool) *draw {
 		copied := *src
 		r := rand.New(&copied)
 		batch := 0
-		x.ahead = pipeline.NewAhead(drawBatch, func(b []time.Duration) {
+		x.ahead.Start(drawBatch, func(b []time.Duration) {
 			x.starts[batch%pipeline.AheadDepth] = copied
 			batch++
 			for i := range b {
@@ -67,34 +65,22 @@ func newDraw(d rng.Dist, src *rand.PCG, ahead bool) *draw {
 
 // next returns the stream's next latency.
 func (x *draw) next() time.Duration {
-	if x.i < len(x.buf) {
-		v := x.buf[x.i]
-		x.i++
-		return v
+	if x.ahead.Started() {
+		return x.ahead.Next()
 	}
-	return x.nextSlow()
-}
-
-// nextSlow draws a value now, or takes the next batch drawn ahead.
-func (x *draw) nextSlow() time.Duration {
-	if x.ahead == nil {
-		return rng.Duration(x.d, x.r)
-	}
-	x.buf, x.i = x.ahead.Batch(), 1
-	return x.buf[0]
+	return rng.Duration(x.d, x.r)
 }
 
 // settle stops drawing ahead, if the draw does, and leaves x.r where
 // drawing every value served so far when it was needed would have left
 // it: at the start of the batch being served, plus its values served.
 func (x *draw) settle() {
-	if x.ahead == nil {
+	if !x.ahead.Started() {
 		return
 	}
 	batches, taken := x.ahead.Position()
-	taken -= len(x.buf) - x.i // taken from the Ahead, not served yet
-	x.ahead.Close()           // the goroutine has ended: starts is ours to read
-	x.ahead, x.buf, x.i = nil, nil, 0
+	x.ahead.Close() // the goroutine has ended: starts is ours to read
+	x.ahead = pipeline.Ahead[time.Duration]{}
 	if batches == 0 {
 		return // nothing served: src never moved
 	}
@@ -104,8 +90,4 @@ func (x *draw) settle() {
 	}
 }
 
-func (x *draw) close() {
-	if x.ahead != nil {
-		x.ahead.Close()
-	}
-}
+func (x *draw) close() { x.ahead.Close() }

@@ -26,7 +26,7 @@ func TestDrawSettle(t *testing.T) {
 			}
 		}
 		got.settle()
-		if got.ahead != nil {
+		if got.ahead.Started() {
 			t.Fatalf("served %d: still drawing ahead after settle", served)
 		}
 		for i := range 50 {

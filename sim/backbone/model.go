@@ -57,12 +57,9 @@ type Model struct {
 	// The latencies, each from its own stream (draw.go).
 	latAck, latIngest, latForward, latDeliver, latInvoke *draw
 	// records serves the records of new events, made ahead on a
-	// goroutine with their ids (Params.DrawAhead; nil: made when needed).
-	records *pipeline.Ahead[*record]
-	// recordBuf[recordsAt:] are the records made ahead and not used yet
-	// (the Ahead's Batch, served here as draw serves its values).
-	recordBuf               []*record
-	recordsAt               int
+	// goroutine with their ids (Params.DrawAhead; not started: made when
+	// needed), kept in the model's memory as a draw keeps its Ahead.
+	records                 pipeline.Ahead[*record]
 	rDup, rJitter, rArchive *rand.Rand
 
 	fault faults // fault hooks' state (faults.go)
@@ -247,7 +244,7 @@ func New(t *topology.Topology, p Params, obs Observer) (*Model, error) {
 	m.latInvoke = newDraw(lat.Invoke, s.Source("latency/invoke"), p.DrawAhead)
 	m.rDup, m.rJitter, m.rArchive = s.Get("duplicates"), s.Get("retry-jitter"), s.Get("archive-lag")
 	if ids := s.Get("ids"); p.DrawAhead {
-		m.records = pipeline.NewAhead(recordBatch, recordMaker(ids))
+		m.records.Start(recordBatch, recordMaker(ids))
 	} else {
 		m.rIDs = ids
 	}
@@ -356,9 +353,7 @@ func (m *Model) Close() {
 	for i := range m.handlers {
 		m.handlers[i].runs.close()
 	}
-	if m.records != nil {
-		m.records.Close()
-	}
+	m.records.Close()
 }
 
 // NextEventTime returns the time of the next scheduled engine event, or
